@@ -1,0 +1,147 @@
+/* Function types, type uses (with the implicit type creation of the abbreviations), and
+ * limits. */
+#include "wat/parser.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void wat_functype_free (wat_functype *ft)
+{
+  bytes_free (&ft->params);
+  bytes_free (&ft->results);
+}
+
+static int same_bytes (const wat_bytes *a, const wat_bytes *b)
+{
+  return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len) == 0);
+}
+
+static int same_functype (const wat_functype *a, const wat_functype *b)
+{
+  return same_bytes (&a->params, &b->params) && same_bytes (&a->results, &b->results);
+}
+
+uint32_t wat_type_add (wat_parser *p, const wat_functype *ft)
+{
+  if (p->ntypes == p->types_cap)
+    {
+      uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
+      wat_functype *types = realloc (p->types, cap * sizeof *types);
+      if (!types)
+        wat_fail (p, wat_peek (p), "out of memory");
+      p->types = types;
+      p->types_cap = cap;
+    }
+  p->types[p->ntypes] = *ft;
+  return p->ntypes++;
+}
+
+uint32_t wat_type_find_or_add (wat_parser *p, wat_functype *ft)
+{
+  for (uint32_t i = 0; i < p->ntypes; i++)
+    if (same_functype (&p->types[i], ft))
+      {
+        wat_functype_free (ft);
+        return i;
+      }
+  wat_names_add (p, SPACE_TYPE, NULL);
+  return wat_type_add (p, ft);
+}
+
+void wat_parse_signature (wat_parser *p, wat_functype *ft, int allow_ids, int bind_locals)
+{
+  while (wat_peek_form (p, "param"))
+    {
+      p->pos += 2;
+      const wat_token *id = wat_opt_id (p);
+      if (id && !allow_ids)
+        wat_fail (p, id, "unexpected token %.*s, expected a value type", (int) id->len, id->start);
+      if (id)
+        {
+          uint8_t t = wat_parse_valtype (p);
+          bytes_byte (&ft->params, t);
+          if (bind_locals)
+            {
+              wat_names_add (p, SPACE_LOCAL, id);
+              bytes_byte (&p->local_types, t);
+            }
+        }
+      else
+        while (wat_peek (p)->kind != TOK_RPAREN)
+          {
+            uint8_t t = wat_parse_valtype (p);
+            bytes_byte (&ft->params, t);
+            if (bind_locals)
+              {
+                wat_names_add (p, SPACE_LOCAL, NULL);
+                bytes_byte (&p->local_types, t);
+              }
+          }
+      wat_expect_rparen (p);
+    }
+  while (wat_peek_form (p, "result"))
+    {
+      p->pos += 2;
+      while (wat_peek (p)->kind != TOK_RPAREN)
+        bytes_byte (&ft->results, wat_parse_valtype (p));
+      wat_expect_rparen (p);
+    }
+}
+
+uint32_t wat_parse_typeuse (wat_parser *p, wat_functype *sig, int allow_ids, int bind_locals,
+                            int *explicit_type)
+{
+  *sig = (wat_functype) { 0 };
+  *explicit_type = 0;
+  if (wat_peek_form (p, "type"))
+    {
+      p->pos += 2;
+      const wat_token *ref = wat_peek (p);
+      uint32_t index = wat_parse_index (p, SPACE_TYPE);
+      wat_expect_rparen (p);
+      *explicit_type = 1;
+      const wat_token *at = wat_peek (p);
+      wat_parse_signature (p, sig, allow_ids, bind_locals);
+      if (index >= p->ntypes)
+        wat_fail (p, ref, "unknown type %u", index);
+      const wat_functype *def = &p->types[index];
+      if (sig->params.len == 0 && sig->results.len == 0)
+        {
+          /* The signature comes from the type: params still get local indices. */
+          bytes_put (&sig->params, def->params.data, def->params.len);
+          bytes_put (&sig->results, def->results.data, def->results.len);
+          if (bind_locals)
+            for (size_t i = 0; i < def->params.len; i++)
+              {
+                wat_names_add (p, SPACE_LOCAL, NULL);
+                bytes_byte (&p->local_types, def->params.data[i]);
+              }
+        }
+      else if (!same_functype (sig, def))
+        wat_fail (p, at, "inline function type does not match the type use");
+      return index;
+    }
+  wat_parse_signature (p, sig, allow_ids, bind_locals);
+  wat_functype copy = { 0 };
+  bytes_put (&copy.params, sig->params.data, sig->params.len);
+  bytes_put (&copy.results, sig->results.data, sig->results.len);
+  return wat_type_find_or_add (p, &copy);
+}
+
+void wat_parse_limits (wat_parser *p, wat_bytes *out)
+{
+  uint32_t min = wat_parse_u32 (p);
+  if (wat_peek (p)->kind == TOK_ATOM && !wat_is_id (wat_peek (p))
+      && wat_is_number (wat_peek (p)))
+    {
+      uint32_t max = wat_parse_u32 (p);
+      bytes_byte (out, 0x01);
+      bytes_u32 (out, min);
+      bytes_u32 (out, max);
+    }
+  else
+    {
+      bytes_byte (out, 0x00);
+      bytes_u32 (out, min);
+    }
+}
