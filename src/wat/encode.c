@@ -45,9 +45,10 @@ void wat_encode_module (wat_parser *p, wat_bytes *out)
       bytes_free (&body);
     }
   put_section (out, 9, &p->elems);
-  if (p->uses_data_count)
+  if (p->uses_data_count && p->datas.count)
     {
-      /* Only memory.init and data.drop need the segment count before the code. */
+      /* Only memory.init and data.drop need the segment count before the code; like
+       * wat2wasm, none is written when there are no segments. */
       wat_bytes body = { 0 };
       bytes_u32 (&body, p->datas.count);
       bytes_byte (out, 12);

@@ -250,7 +250,8 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
     case IMM_SELECT:
       if (wat_peek_form (p, "result"))
         {
-          /* The typed form has its own opcode. */
+          /* The typed form has its own opcode; wat2wasm keeps the plain one for an empty
+           * "(result)". */
           wat_bytes types = { 0 };
           uint32_t n = 0;
           while (wat_peek_form (p, "result"))
@@ -263,9 +264,12 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
                 }
               wat_expect_rparen (p);
             }
-          out->data[out->len - 1] = 0x1c;
-          bytes_u32 (out, n);
-          bytes_put (out, types.data, types.len);
+          if (n)
+            {
+              out->data[out->len - 1] = 0x1c; /* the select opcode just written */
+              bytes_u32 (out, n);
+              bytes_put (out, types.data, types.len);
+            }
           bytes_free (&types);
         }
       break;
@@ -362,6 +366,19 @@ static const wat_opcode *lookup (wat_parser *p, const wat_token *t)
   return op;
 }
 
+/* Like wat2wasm, an empty else branch is left out: it means the same. */
+static void parse_else_body (wat_parser *p, wat_bytes *out)
+{
+  wat_bytes body = { 0 };
+  wat_parse_instrs (p, &body);
+  if (body.len)
+    {
+      bytes_byte (out, 0x05);
+      bytes_put (out, body.data, body.len);
+    }
+  bytes_free (&body);
+}
+
 /* block/loop/if after the keyword, through "end" (flat form). */
 static void parse_flat_block (wat_parser *p, const wat_opcode *op, wat_bytes *out)
 {
@@ -374,8 +391,7 @@ static void parse_flat_block (wat_parser *p, const wat_opcode *op, wat_bytes *ou
     {
       wat_next (p);
       check_closing_label (p, label);
-      bytes_byte (out, 0x05);
-      wat_parse_instrs (p, out);
+      parse_else_body (p, out);
     }
   const wat_token *end = wat_next (p);
   if (!wat_is_atom (end, "end"))
@@ -408,8 +424,7 @@ static void parse_folded_block (wat_parser *p, const wat_opcode *op, wat_bytes *
       if (wat_peek_form (p, "else"))
         {
           p->pos += 2;
-          bytes_byte (out, 0x05);
-          wat_parse_instrs (p, out);
+          parse_else_body (p, out);
           wat_expect_rparen (p);
         }
     }

@@ -310,7 +310,8 @@ static void emit_elem (wat_parser *p, int mode, uint32_t table, const wat_bytes 
 {
   wat_bytes *out = &p->elems.bytes;
   uint32_t flags = (uint32_t) mode | (as_exprs ? 4 : 0);
-  if (mode == 0 && table != 0)
+  /* The short active encodings imply table 0 and funcref. */
+  if (mode == 0 && (table != 0 || reftype != 0x70))
     flags |= 2;
   bytes_u32 (out, flags);
   if (flags & 2 && mode == 0)

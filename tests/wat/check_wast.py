@@ -51,8 +51,28 @@ def top_level_forms(text):
         i += 1
 
 
+COMMANDS = {'module', 'register', 'invoke', 'get', 'assert_return', 'assert_trap',
+            'assert_exhaustion', 'assert_invalid', 'assert_malformed', 'assert_unlinkable',
+            'assert_uninstantiable'}
+
+
 def head_word(form):
-    return form[1:].split(None, 1)[0].rstrip(b')').decode()
+    """The keyword after the opening parenthesis, past any comments."""
+    i = 1
+    while i < len(form):
+        if form[i:i + 1].isspace():
+            i += 1
+        elif form.startswith(b';;', i):
+            i = form.find(b'\n', i) + 1 or len(form)
+        elif form.startswith(b'(;', i):
+            level, i = 1, i + 2
+            while i < len(form) and level:
+                level += form.startswith(b'(;', i) - form.startswith(b';)', i)
+                i += 2 if form[i:i + 2] in (b'(;', b';)') else 1
+        else:
+            break
+    word = form[i:].split(None, 1)[0] if form[i:].strip() else b''
+    return word.split(b'(')[0].split(b';')[0].rstrip(b')').decode(errors='replace')
 
 
 def inner_module(form):
@@ -69,6 +89,8 @@ def check_script(wast_path, json_dir, work, driver):
     with open(os.path.join(json_dir, name + '.json')) as f:
         commands = json.load(f)['commands']
     forms = [text[s:e] for s, e in top_level_forms(text)]
+    if forms and head_word(forms[0]) not in COMMANDS:
+        forms = [text]  # a script that is just module fields: one inline module
     if len(forms) != len(commands):
         return None, 'forms (%d) and commands (%d) do not pair up' % (len(forms), len(commands))
     jobs = []  # (kind, input path, expected .wasm path or None)
@@ -82,7 +104,7 @@ def check_script(wast_path, json_dir, work, driver):
                 jobs.append(('malformed', expected, None))
             continue
         module = form if cmd['type'] == 'module' else inner_module(form)
-        if module is None or not module.startswith(b'(module'):
+        if module is None:
             continue
         src = os.path.join(work, fname + '.txt')
         with open(src, 'wb') as f:
