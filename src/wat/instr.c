@@ -46,32 +46,22 @@ static void check_closing_label (wat_parser *p, const wat_token *label)
 
 static void parse_block_type (wat_parser *p, wat_bytes *out)
 {
-  wat_functype sig;
+  const wat_functype *sig = &p->sig;
   int explicit_type = 0;
   uint32_t index = 0;
   if (wat_peek_form (p, "type"))
-    index = wat_parse_typeuse (p, &sig, 0, 0, &explicit_type);
+    index = wat_parse_typeuse (p, 0, 0, &explicit_type);
   else
     {
-      sig = (wat_functype) { 0 };
-      wat_parse_signature (p, &sig, 0, 0);
+      p->sig.params.len = p->sig.results.len = 0;
+      wat_parse_signature (p, &p->sig, 0, 0);
     }
   /* Like wat2wasm: a signature without params and with at most one result is written
    * inline, even when it came from a (type x). */
-  if (sig.params.len == 0 && sig.results.len <= 1)
-    bytes_byte (out, sig.results.len ? sig.results.data[0] : 0x40);
+  if (sig->params.len == 0 && sig->results.len <= 1)
+    bytes_byte (out, sig->results.len ? sig->results.data[0] : 0x40);
   else
-    {
-      if (!explicit_type)
-        {
-          wat_functype copy = { 0 };
-          bytes_put (&copy.params, sig.params.data, sig.params.len);
-          bytes_put (&copy.results, sig.results.data, sig.results.len);
-          index = wat_type_find_or_add (p, &copy);
-        }
-      bytes_s64 (out, index);
-    }
-  wat_functype_free (&sig);
+    bytes_s64 (out, explicit_type ? index : wat_type_find_or_add (p, sig));
 }
 
 static int peek_index (wat_parser *p)
@@ -191,19 +181,19 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
       break;
     case IMM_BR_TABLE:
       {
-        wat_bytes targets = { 0 };
+        wat_bytes *targets = wat_scratch_take (p);
         uint32_t n = 0, last = 0;
         do
           {
             if (n++)
-              bytes_u32 (&targets, last);
+              bytes_u32 (targets, last);
             last = parse_label (p);
           }
         while (peek_index (p));
         bytes_u32 (out, n - 1);
-        bytes_put (out, targets.data, targets.len);
+        bytes_put (out, targets->data, targets->len);
         bytes_u32 (out, last);
-        bytes_free (&targets);
+        wat_scratch_release (p, targets);
         break;
       }
     case IMM_FUNC:
@@ -212,10 +202,8 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
     case IMM_CALL_INDIRECT:
       {
         uint32_t table = peek_index (p) ? wat_parse_index (p, SPACE_TABLE) : 0;
-        wat_functype sig;
         int explicit_type;
-        uint32_t type = wat_parse_typeuse (p, &sig, 0, 0, &explicit_type);
-        wat_functype_free (&sig);
+        uint32_t type = wat_parse_typeuse (p, 0, 0, &explicit_type);
         bytes_u32 (out, type);
         bytes_u32 (out, table);
         break;
@@ -252,14 +240,14 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
         {
           /* The typed form has its own opcode; wat2wasm keeps the plain one for an empty
            * "(result)". */
-          wat_bytes types = { 0 };
+          wat_bytes *types = wat_scratch_take (p);
           uint32_t n = 0;
           while (wat_peek_form (p, "result"))
             {
               p->pos += 2;
               while (wat_peek (p)->kind != TOK_RPAREN)
                 {
-                  bytes_byte (&types, wat_parse_valtype (p));
+                  bytes_byte (types, wat_parse_valtype (p));
                   n++;
                 }
               wat_expect_rparen (p);
@@ -268,9 +256,9 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
             {
               out->data[out->len - 1] = 0x1c; /* the select opcode just written */
               bytes_u32 (out, n);
-              bytes_put (out, types.data, types.len);
+              bytes_put (out, types->data, types->len);
             }
-          bytes_free (&types);
+          wat_scratch_release (p, types);
         }
       break;
     case IMM_REF_NULL:
@@ -369,14 +357,14 @@ static const wat_opcode *lookup (wat_parser *p, const wat_token *t)
 /* Like wat2wasm, an empty else branch is left out: it means the same. */
 static void parse_else_body (wat_parser *p, wat_bytes *out)
 {
-  wat_bytes body = { 0 };
-  wat_parse_instrs (p, &body);
-  if (body.len)
+  wat_bytes *body = wat_scratch_take (p);
+  wat_parse_instrs (p, body);
+  if (body->len)
     {
       bytes_byte (out, 0x05);
-      bytes_put (out, body.data, body.len);
+      bytes_put (out, body->data, body->len);
     }
-  bytes_free (&body);
+  wat_scratch_release (p, body);
 }
 
 /* block/loop/if after the keyword, through "end" (flat form). */
@@ -407,15 +395,15 @@ static void parse_folded (wat_parser *p, wat_bytes *out);
 static void parse_folded_block (wat_parser *p, const wat_opcode *op, wat_bytes *out)
 {
   const wat_token *label = wat_opt_id (p);
-  wat_bytes type = { 0 };
-  parse_block_type (p, &type);
+  wat_bytes *type = wat_scratch_take (p);
+  parse_block_type (p, type);
   if (op->code == 0x04)
     {
       /* The condition is evaluated outside the block, so before the if opcode. */
       while (wat_peek (p)->kind == TOK_LPAREN && !wat_peek_form (p, "then"))
         parse_folded (p, out);
       put_opcode (out, op);
-      bytes_put (out, type.data, type.len);
+      bytes_put (out, type->data, type->len);
       push_label (p, label);
       wat_expect_lparen (p);
       wat_expect_atom (p, "then");
@@ -431,11 +419,11 @@ static void parse_folded_block (wat_parser *p, const wat_opcode *op, wat_bytes *
   else
     {
       put_opcode (out, op);
-      bytes_put (out, type.data, type.len);
+      bytes_put (out, type->data, type->len);
       push_label (p, label);
       wat_parse_instrs (p, out);
     }
-  bytes_free (&type);
+  wat_scratch_release (p, type);
   p->nlabels--;
   bytes_byte (out, 0x0b);
   wat_expect_rparen (p);
@@ -454,13 +442,13 @@ static void parse_folded (wat_parser *p, wat_bytes *out)
   if (op->imm == IMM_ELSE || op->imm == IMM_END)
     wat_fail (p, t, "unexpected token %.*s", (int) t->len, t->start);
   /* Operands come first in the binary, immediates first in the text. */
-  wat_bytes instr = { 0 };
-  put_opcode (&instr, op);
-  parse_immediates (p, op, &instr);
+  wat_bytes *instr = wat_scratch_take (p);
+  put_opcode (instr, op);
+  parse_immediates (p, op, instr);
   while (wat_peek (p)->kind == TOK_LPAREN)
     parse_folded (p, out);
-  bytes_put (out, instr.data, instr.len);
-  bytes_free (&instr);
+  bytes_put (out, instr->data, instr->len);
+  wat_scratch_release (p, instr);
   wat_expect_rparen (p);
 }
 

@@ -42,9 +42,9 @@ static void collect_type (wat_parser *p)
   wat_names_add (p, SPACE_TYPE, wat_opt_id (p));
   wat_expect_lparen (p);
   wat_expect_atom (p, "func");
-  wat_functype ft = { 0 };
-  wat_parse_signature (p, &ft, 1, 0);
-  wat_type_add (p, &ft);
+  p->sig.params.len = p->sig.results.len = 0;
+  wat_parse_signature (p, &p->sig, 1, 0);
+  wat_type_add (p, &p->sig);
   wat_expect_rparen (p);
 }
 
@@ -119,11 +119,11 @@ static int parse_inline_import (wat_parser *p)
 
 static void parse_table_type (wat_parser *p, wat_bytes *out)
 {
-  wat_bytes limits = { 0 };
-  wat_parse_limits (p, &limits);
+  wat_bytes *limits = wat_scratch_take (p);
+  wat_parse_limits (p, limits);
   bytes_byte (out, wat_parse_reftype (p));
-  bytes_put (out, limits.data, limits.len);
-  bytes_free (&limits);
+  bytes_put (out, limits->data, limits->len);
+  wat_scratch_release (p, limits);
 }
 
 static void parse_global_type (wat_parser *p, wat_bytes *out)
@@ -150,10 +150,8 @@ static void parse_import_desc (wat_parser *p, wat_space kind, wat_bytes *out)
     {
     case SPACE_FUNC:
       {
-        wat_functype sig;
         int explicit_type;
-        bytes_u32 (out, wat_parse_typeuse (p, &sig, 1, 0, &explicit_type));
-        wat_functype_free (&sig);
+        bytes_u32 (out, wat_parse_typeuse (p, 1, 0, &explicit_type));
         break;
       }
     case SPACE_TABLE:
@@ -214,12 +212,10 @@ static void parse_func (wat_parser *p)
   wat_names_reset (&p->spaces[SPACE_LOCAL]);
   p->local_types.len = 0;
   p->nlabels = 0;
-  wat_functype sig;
   int explicit_type;
-  bytes_u32 (&p->funcs.bytes, wat_parse_typeuse (p, &sig, 1, 1, &explicit_type));
+  bytes_u32 (&p->funcs.bytes, wat_parse_typeuse (p, 1, 1, &explicit_type));
   p->funcs.count++;
-  size_t nparams = sig.params.len;
-  wat_functype_free (&sig);
+  size_t nparams = p->sig.params.len;
   while (wat_peek_form (p, "local"))
     {
       p->pos += 2;
@@ -237,12 +233,12 @@ static void parse_func (wat_parser *p)
           }
       wat_expect_rparen (p);
     }
-  wat_bytes body = { 0 };
-  encode_locals (&p->local_types, nparams, &body);
-  wat_parse_instrs (p, &body);
-  bytes_byte (&body, 0x0b);
-  bytes_vec (&p->code.bytes, &body);
-  bytes_free (&body);
+  wat_bytes *body = wat_scratch_take (p);
+  encode_locals (&p->local_types, nparams, body);
+  wat_parse_instrs (p, body);
+  bytes_byte (body, 0x0b);
+  bytes_vec (&p->code.bytes, body);
+  wat_scratch_release (p, body);
   p->code.count++;
 }
 
@@ -260,30 +256,30 @@ static void parse_elem_funcs (wat_parser *p, wat_bytes *items, uint32_t *count)
 static void parse_elem_exprs (wat_parser *p, wat_bytes *items, uint32_t *count,
                               uint8_t reftype, int *as_exprs)
 {
-  wat_bytes exprs = { 0 }, funcs = { 0 };
+  wat_bytes *exprs = wat_scratch_take (p), *funcs = wat_scratch_take (p);
   int all_ref_func = reftype == 0x70;
   while (wat_peek (p)->kind == TOK_LPAREN)
     {
-      size_t before = exprs.len;
-      wat_parse_const_form (p, &exprs, "item");
-      const uint8_t *e = exprs.data + before;
-      size_t n = exprs.len - before, k = 1;
+      size_t before = exprs->len;
+      wat_parse_const_form (p, exprs, "item");
+      const uint8_t *e = exprs->data + before;
+      size_t n = exprs->len - before, k = 1;
       /* ref.func x end: the index LEB sits between the opcode and the end. */
       while (k < n && (e[k] & 0x80))
         k++;
       if (all_ref_func && n >= 3 && e[0] == 0xd2 && k == n - 2)
-        bytes_put (&funcs, e + 1, n - 2);
+        bytes_put (funcs, e + 1, n - 2);
       else
         all_ref_func = 0;
       (*count)++;
     }
   *as_exprs = !all_ref_func;
   if (all_ref_func)
-    bytes_put (items, funcs.data, funcs.len);
+    bytes_put (items, funcs->data, funcs->len);
   else
-    bytes_put (items, exprs.data, exprs.len);
-  bytes_free (&exprs);
-  bytes_free (&funcs);
+    bytes_put (items, exprs->data, exprs->len);
+  wat_scratch_release (p, funcs);
+  wat_scratch_release (p, exprs);
 }
 
 /* "func x*" or "reftype item*". */
@@ -342,27 +338,27 @@ static void parse_table (wat_parser *p)
       uint8_t table_type = wat_parse_reftype (p);
       wat_expect_lparen (p);
       wat_expect_atom (p, "elem");
-      wat_bytes items = { 0 };
+      wat_bytes *items = wat_scratch_take (p);
       uint32_t count = 0;
       int as_exprs = 0;
       if (wat_peek (p)->kind == TOK_ATOM)
-        parse_elem_funcs (p, &items, &count);
+        parse_elem_funcs (p, items, &count);
       else
-        parse_elem_exprs (p, &items, &count, table_type, &as_exprs);
+        parse_elem_exprs (p, items, &count, table_type, &as_exprs);
       wat_expect_rparen (p);
       bytes_byte (&p->tables.bytes, table_type);
       bytes_byte (&p->tables.bytes, 0x01);
       bytes_u32 (&p->tables.bytes, count);
       bytes_u32 (&p->tables.bytes, count);
       p->tables.count++;
-      wat_bytes offset = { 0 };
-      bytes_byte (&offset, 0x41);
-      bytes_byte (&offset, 0x00);
-      bytes_byte (&offset, 0x0b);
-      emit_elem (p, 0, index, &offset, &items, count, table_type, as_exprs);
+      wat_bytes *offset = wat_scratch_take (p);
+      bytes_byte (offset, 0x41);
+      bytes_byte (offset, 0x00);
+      bytes_byte (offset, 0x0b);
+      emit_elem (p, 0, index, offset, items, count, table_type, as_exprs);
       p->defined[SPACE_ELEM]++;
-      bytes_free (&offset);
-      bytes_free (&items);
+      wat_scratch_release (p, offset);
+      wat_scratch_release (p, items);
       return;
     }
   parse_table_type (p, &p->tables.bytes);
@@ -383,11 +379,11 @@ static void parse_memory (wat_parser *p)
     {
       /* "(memory (data ...))": a memory exactly as large as its inline segment. */
       p->pos += 2;
-      wat_bytes init = { 0 };
+      wat_bytes *init = wat_scratch_take (p);
       while (wat_peek (p)->kind == TOK_STRING)
-        wat_parse_string_bytes (p, &init);
+        wat_parse_string_bytes (p, init);
       wat_expect_rparen (p);
-      uint32_t pages = (uint32_t) ((init.len + 65535) / 65536);
+      uint32_t pages = (uint32_t) ((init->len + 65535) / 65536);
       bytes_byte (&p->memories.bytes, 0x01);
       bytes_u32 (&p->memories.bytes, pages);
       bytes_u32 (&p->memories.bytes, pages);
@@ -403,8 +399,8 @@ static void parse_memory (wat_parser *p)
       bytes_byte (out, 0x41);
       bytes_byte (out, 0x00);
       bytes_byte (out, 0x0b);
-      bytes_vec (out, &init);
-      bytes_free (&init);
+      bytes_vec (out, init);
+      wat_scratch_release (p, init);
       p->datas.count++;
       p->defined[SPACE_DATA]++;
       return;
@@ -465,7 +461,7 @@ static void parse_elem (wat_parser *p)
   wat_opt_id (p);
   int mode = 1;
   uint32_t table = 0;
-  wat_bytes offset = { 0 }, items = { 0 };
+  wat_bytes *offset = wat_scratch_take (p), *items = wat_scratch_take (p);
   if (wat_is_atom (wat_peek (p), "declare"))
     {
       wat_next (p);
@@ -487,18 +483,18 @@ static void parse_elem (wat_parser *p)
       mode = 0;
     }
   if (mode == 0)
-    parse_offset (p, &offset);
+    parse_offset (p, offset);
   uint32_t count = 0;
   uint8_t reftype = 0x70;
   int as_exprs = 0;
   const wat_token *t = wat_peek (p);
   if (mode == 0 && (t->kind == TOK_RPAREN || wat_is_id (t) || wat_is_number (t)))
-    parse_elem_funcs (p, &items, &count);
+    parse_elem_funcs (p, items, &count);
   else
-    parse_elem_list (p, &items, &count, &reftype, &as_exprs);
-  emit_elem (p, mode, table, &offset, &items, count, reftype, as_exprs);
-  bytes_free (&offset);
-  bytes_free (&items);
+    parse_elem_list (p, items, &count, &reftype, &as_exprs);
+  emit_elem (p, mode, table, offset, items, count, reftype, as_exprs);
+  wat_scratch_release (p, items);
+  wat_scratch_release (p, offset);
 }
 
 static void parse_data (wat_parser *p)
@@ -529,11 +525,11 @@ static void parse_data (wat_parser *p)
     }
   if (active)
     parse_offset (p, out);
-  wat_bytes init = { 0 };
+  wat_bytes *init = wat_scratch_take (p);
   while (wat_peek (p)->kind == TOK_STRING)
-    wat_parse_string_bytes (p, &init);
-  bytes_vec (out, &init);
-  bytes_free (&init);
+    wat_parse_string_bytes (p, init);
+  bytes_vec (out, init);
+  wat_scratch_release (p, init);
   p->datas.count++;
 }
 

@@ -2,6 +2,7 @@
  * and reference types. */
 #include "wat/parser.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,4 +193,32 @@ uint8_t wat_parse_heaptype (wat_parser *p)
   if (wat_is_atom (t, "extern"))
     return 0x6f;
   unexpected (p, t, "func or extern");
+}
+
+wat_bytes *wat_scratch_take (wat_parser *p)
+{
+  if (p->scratch_used == p->scratch_alloc)
+    {
+      uint32_t n = p->scratch_alloc ? p->scratch_alloc * 2 : 16;
+      wat_bytes **grown = realloc (p->scratch, n * sizeof *grown);
+      if (!grown)
+        wat_fail (p, wat_peek (p), "out of memory");
+      p->scratch = grown;
+      for (uint32_t i = p->scratch_alloc; i < n; i++)
+        if (!(grown[i] = calloc (1, sizeof **grown)))
+          {
+            p->scratch_alloc = i;
+            wat_fail (p, wat_peek (p), "out of memory");
+          }
+      p->scratch_alloc = n;
+    }
+  wat_bytes *b = p->scratch[p->scratch_used++];
+  b->len = 0;
+  return b;
+}
+
+void wat_scratch_release (wat_parser *p, wat_bytes *b)
+{
+  assert (p->scratch_used > 0 && p->scratch[p->scratch_used - 1] == b);
+  p->scratch_used--;
 }

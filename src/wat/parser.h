@@ -57,7 +57,14 @@ typedef struct wat_parser {
   uint32_t start;
   int uses_data_count;       /* memory.init / data.drop need the DataCount section */
 
+  wat_bytes output;          /* the binary module, or the text of a "(module quote ...)" */
+  int output_is_quoted_text;
+
   /* Current function body. */
+  wat_functype sig;          /* the signature of the last type use */
+  wat_bytes **scratch;       /* temporary buffers, see wat_scratch_take */
+  uint32_t scratch_used, scratch_alloc;
+
   wat_bytes local_types;     /* params then declared locals */
   const wat_token **labels;  /* innermost last; NULL entries are unnamed blocks */
   uint32_t nlabels, labels_cap;
@@ -86,6 +93,11 @@ uint8_t wat_parse_valtype (wat_parser *p);
 uint8_t wat_parse_reftype (wat_parser *p);
 uint8_t wat_parse_heaptype (wat_parser *p);
 
+/* Temporary buffers live on a parser-owned stack, so an error unwinding past them cannot
+ * leak; release them in the reverse order of taking. */
+wat_bytes *wat_scratch_take (wat_parser *p);
+void wat_scratch_release (wat_parser *p, wat_bytes *b);
+
 /* Names and indices (names.c). */
 void wat_names_add (wat_parser *p, wat_space space, const wat_token *id);
 uint32_t wat_resolve (wat_parser *p, wat_space space, const wat_token *ref);
@@ -93,16 +105,15 @@ uint32_t wat_parse_index (wat_parser *p, wat_space space); /* $id or number */
 void wat_names_reset (wat_names *names);
 
 /* Types (types.c). */
-uint32_t wat_type_add (wat_parser *p, const wat_functype *ft); /* appends, takes ownership */
-uint32_t wat_type_find_or_add (wat_parser *p, wat_functype *ft); /* consumes ft */
+uint32_t wat_type_add (wat_parser *p, const wat_functype *ft); /* appends a copy */
+uint32_t wat_type_find_or_add (wat_parser *p, const wat_functype *ft);
 void wat_functype_free (wat_functype *ft);
 /* Parses "(param ...)* (result ...)*"; param ids go to the local space if bind_locals,
  * and are rejected unless allow_ids. */
 void wat_parse_signature (wat_parser *p, wat_functype *ft, int allow_ids, int bind_locals);
-/* A type use "(type x)? (param ...)* (result ...)*". *sig receives the signature; the
+/* A type use "(type x)? (param ...)* (result ...)*". p->sig receives the signature; the
  * return value is the type index, found or created. */
-uint32_t wat_parse_typeuse (wat_parser *p, wat_functype *sig, int allow_ids, int bind_locals,
-                            int *explicit_type);
+uint32_t wat_parse_typeuse (wat_parser *p, int allow_ids, int bind_locals, int *explicit_type);
 void wat_parse_limits (wat_parser *p, wat_bytes *out);
 
 /* Instructions (instr.c). */

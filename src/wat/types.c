@@ -32,18 +32,18 @@ uint32_t wat_type_add (wat_parser *p, const wat_functype *ft)
       p->types = types;
       p->types_cap = cap;
     }
-  p->types[p->ntypes] = *ft;
+  wat_functype *copy = &p->types[p->ntypes];
+  *copy = (wat_functype) { 0 };
+  bytes_put (&copy->params, ft->params.data, ft->params.len);
+  bytes_put (&copy->results, ft->results.data, ft->results.len);
   return p->ntypes++;
 }
 
-uint32_t wat_type_find_or_add (wat_parser *p, wat_functype *ft)
+uint32_t wat_type_find_or_add (wat_parser *p, const wat_functype *ft)
 {
   for (uint32_t i = 0; i < p->ntypes; i++)
     if (same_functype (&p->types[i], ft))
-      {
-        wat_functype_free (ft);
-        return i;
-      }
+      return i;
   wat_names_add (p, SPACE_TYPE, NULL);
   return wat_type_add (p, ft);
 }
@@ -88,10 +88,10 @@ void wat_parse_signature (wat_parser *p, wat_functype *ft, int allow_ids, int bi
     }
 }
 
-uint32_t wat_parse_typeuse (wat_parser *p, wat_functype *sig, int allow_ids, int bind_locals,
-                            int *explicit_type)
+uint32_t wat_parse_typeuse (wat_parser *p, int allow_ids, int bind_locals, int *explicit_type)
 {
-  *sig = (wat_functype) { 0 };
+  wat_functype *sig = &p->sig;
+  sig->params.len = sig->results.len = 0;
   *explicit_type = 0;
   if (wat_peek_form (p, "type"))
     {
@@ -128,10 +128,7 @@ uint32_t wat_parse_typeuse (wat_parser *p, wat_functype *sig, int allow_ids, int
       return index;
     }
   wat_parse_signature (p, sig, allow_ids, bind_locals);
-  wat_functype copy = { 0 };
-  bytes_put (&copy.params, sig->params.data, sig->params.len);
-  bytes_put (&copy.results, sig->results.data, sig->results.len);
-  return wat_type_find_or_add (p, &copy);
+  return wat_type_find_or_add (p, sig);
 }
 
 void wat_parse_limits (wat_parser *p, wat_bytes *out)

@@ -18,6 +18,13 @@ static void parser_free (wat_parser *p)
                               &p->exports, &p->elems, &p->datas, &p->code };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
     bytes_free (&sections[i]->bytes);
+  wat_functype_free (&p->sig);
+  for (uint32_t i = 0; i < p->scratch_alloc; i++)
+    {
+      bytes_free (p->scratch[i]);
+      free (p->scratch[i]);
+    }
+  free (p->scratch);
   bytes_free (&p->local_types);
   free (p->labels);
   free (p);
@@ -31,6 +38,33 @@ static void parse_module_strings (wat_parser *p, wat_bytes *out)
   wat_expect_rparen (p);
   if (wat_peek (p)->kind != TOK_EOF)
     wat_fail (p, wat_peek (p), "unexpected token after the module");
+}
+
+/* The whole input: a module, its fields without the wrapper, or "(module binary|quote)". */
+static void parse_module (wat_parser *p)
+{
+  int wrapped = wat_peek_form (p, "module");
+  if (wrapped)
+    {
+      p->pos += 2;
+      wat_opt_id (p);
+      int binary = wat_is_atom (wat_peek (p), "binary");
+      if (binary || wat_is_atom (wat_peek (p), "quote"))
+        {
+          wat_next (p);
+          parse_module_strings (p, &p->output);
+          p->output_is_quoted_text = !binary;
+          return;
+        }
+    }
+  size_t start = p->pos;
+  wat_collect_fields (p, start);
+  if (wrapped)
+    wat_expect_rparen (p);
+  if (wat_peek (p)->kind != TOK_EOF)
+    wat_fail (p, wat_peek (p), "unexpected token, expected a module field");
+  wat_parse_fields (p, start);
+  wat_encode_module (p, &p->output);
 }
 
 int wat_to_wasm (const char *text, size_t len, uint8_t **out, size_t *out_len,
@@ -58,53 +92,25 @@ int wat_to_wasm (const char *text, size_t len, uint8_t **out, size_t *out_len,
   p->ntoks = ntoks;
   p->err = errbuf;
   p->errlen = errbuf_len;
-  wat_bytes result = { 0 }, quoted = { 0 };
-  int rc = -1;
-  if (setjmp (p->fail) == 0)
+  if (setjmp (p->fail) != 0)
     {
-      int wrapped = wat_peek_form (p, "module");
-      if (wrapped)
-        {
-          p->pos += 2;
-          wat_opt_id (p);
-          if (wat_is_atom (wat_peek (p), "binary"))
-            {
-              wat_next (p);
-              parse_module_strings (p, &result);
-              rc = 0;
-            }
-          else if (wat_is_atom (wat_peek (p), "quote"))
-            {
-              wat_next (p);
-              parse_module_strings (p, &quoted);
-              rc = 1;
-            }
-        }
-      if (rc < 0)
-        {
-          size_t start = p->pos;
-          wat_collect_fields (p, start);
-          if (wrapped)
-            wat_expect_rparen (p);
-          if (wat_peek (p)->kind != TOK_EOF)
-            wat_fail (p, wat_peek (p), "unexpected token, expected a module field");
-          wat_parse_fields (p, start);
-          wat_encode_module (p, &result);
-          rc = 0;
-        }
+      bytes_free (&p->output);
+      parser_free (p);
+      free (toks);
+      return -1;
     }
+  parse_module (p);
+  wat_bytes result = p->output;
+  int quoted = p->output_is_quoted_text;
+  p->output = (wat_bytes) { 0 };
   parser_free (p);
   free (toks);
-  if (rc == 1)
+  if (quoted)
     {
-      rc = wat_to_wasm ((const char *) quoted.data, quoted.len, out, out_len, errbuf, errbuf_len);
-      bytes_free (&quoted);
-      return rc;
-    }
-  if (rc < 0)
-    {
+      int rc = wat_to_wasm ((const char *) result.data, result.len, out, out_len, errbuf,
+                            errbuf_len);
       bytes_free (&result);
-      return -1;
+      return rc;
     }
   if (!result.data)
     result.data = malloc (1);
