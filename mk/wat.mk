@@ -7,3 +7,6 @@ $(BUILD)/tests/wat/wat2bin: tests/wat/wat2bin.c $(BUILD)/libwat.a
 .PHONY: wat-check
 wat-check: $(BUILD)/tests/wat/wat2bin
 	python3 tests/wat/check_wast.py --driver $(BUILD)/tests/wat/wat2bin --spec ../shared/wasm-spec
+
+# The spec-suite check (tests/suites/25-wat.sh) needs the driver; build it with the tests.
+unit-tests: $(BUILD)/tests/wat/wat2bin

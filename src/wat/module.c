@@ -46,6 +46,7 @@ static void collect_type (wat_parser *p)
   wat_parse_signature (p, &p->sig, 1, 0);
   wat_type_add (p, &p->sig);
   wat_expect_rparen (p);
+  wat_expect_rparen (p);
 }
 
 void wat_collect_fields (wat_parser *p, size_t start)

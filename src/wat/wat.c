@@ -58,6 +58,8 @@ static void parse_module (wat_parser *p)
         }
     }
   size_t start = p->pos;
+  if (!wrapped && wat_peek (p)->kind == TOK_EOF)
+    wat_fail (p, wat_peek (p), "unexpected end of input, expected a module");
   wat_collect_fields (p, start);
   if (wrapped)
     wat_expect_rparen (p);
