@@ -1,6 +1,7 @@
-/* Numeric literals. Digits may be separated by single underscores; floats are validated by
- * hand and then rounded by strtof/strtod, which glibc rounds correctly (round to nearest,
- * ties to even) for both decimal and hex input, so no double rounding happens. */
+/* Numeric literals. Digits may be separated by single underscores. Decimal floats are
+ * validated by hand and rounded by strtof/strtod (glibc rounds decimal input correctly,
+ * to nearest, ties to even, straight to the target type). Hex floats are rounded here:
+ * glibc's strtof drops sticky bits for some subnormal hex inputs. */
 #include "wat/numbers.h"
 
 #include <math.h>
@@ -85,42 +86,29 @@ int wat_parse_int (const char *s, size_t len, int bits, uint64_t *out)
   return NUM_OK;
 }
 
-/* Checks float syntax after the sign and writes a copy without underscores (and with a
- * "p0" exponent for hex floats, which strtod requires) into clean. */
-static int float_syntax (const char *s, const char *end, char *clean)
+/* Checks decimal float syntax after the sign and writes a copy without underscores into
+ * clean: digits, optional fraction, optional exponent. */
+static int decimal_float_syntax (const char *s, const char *end, char *clean)
 {
-  int hex = end - s > 2 && s[0] == '0' && s[1] == 'x';
   char *o = clean;
-  if (hex)
+  for (int part = 0; part < 3; part++)
     {
-      *o++ = '0', *o++ = 'x';
-      s += 2;
-    }
-  size_t n = digit_run (s, end, hex);
-  if (n == 0)
-    return NUM_MALFORMED;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] != '_')
-      *o++ = s[i];
-  s += n;
-  if (s < end && *s == '.')
-    {
-      *o++ = *s++;
-      n = digit_run (s, end, hex);
-      for (size_t i = 0; i < n; i++)
-        if (s[i] != '_')
-          *o++ = s[i];
-      s += n;
-    }
-  int has_exp = 0;
-  if (s < end && (hex ? (*s == 'p' || *s == 'P') : (*s == 'e' || *s == 'E')))
-    {
-      has_exp = 1;
-      *o++ = *s++;
-      if (s < end && (*s == '+' || *s == '-'))
-        *o++ = *s++;
-      n = digit_run (s, end, 0);
-      if (n == 0)
+      if (part == 1)
+        {
+          if (s >= end || *s != '.')
+            continue;
+          *o++ = *s++;
+        }
+      if (part == 2)
+        {
+          if (s >= end || (*s != 'e' && *s != 'E'))
+            break;
+          *o++ = *s++;
+          if (s < end && (*s == '+' || *s == '-'))
+            *o++ = *s++;
+        }
+      size_t n = digit_run (s, end, 0);
+      if (n == 0 && part != 1)
         return NUM_MALFORMED;
       for (size_t i = 0; i < n; i++)
         if (s[i] != '_')
@@ -129,9 +117,102 @@ static int float_syntax (const char *s, const char *end, char *clean)
     }
   if (s != end)
     return NUM_MALFORMED;
-  if (hex && !has_exp)
-    *o++ = 'p', *o++ = '0';
   *o = 0;
+  return NUM_OK;
+}
+
+/* Hex float "0xH.HpE" (after the sign) rounded to nearest-even with mant_bits fraction bits
+ * and the matching exponent range; the result has no sign. */
+static int hex_float_bits (const char *s, const char *end, int mant_bits, int exp_bits,
+                           uint64_t *bits)
+{
+  uint64_t m = 0;
+  int sticky = 0;
+  long exp = 0;
+  s += 2;
+  size_t n = digit_run (s, end, 1);
+  if (n == 0)
+    return NUM_MALFORMED;
+  /* Keep the first 60 significant bits in m; later nonzero digits only set sticky. */
+  for (int frac = 0; frac < 2; frac++)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          if (s[i] == '_')
+            continue;
+          int d = digit_value (s[i], 1);
+          if (m < (UINT64_C (1) << 60))
+            {
+              m = m * 16 + d;
+              exp -= frac ? 4 : 0;
+            }
+          else
+            {
+              sticky |= d != 0;
+              exp += frac ? 0 : 4;
+            }
+        }
+      s += n;
+      if (frac || s >= end || *s != '.')
+        break;
+      s++;
+      n = digit_run (s, end, 1);
+    }
+  if (s < end && (*s == 'p' || *s == 'P'))
+    {
+      s++;
+      int negative = s < end && *s == '-';
+      if (s < end && (*s == '+' || *s == '-'))
+        s++;
+      n = digit_run (s, end, 0);
+      if (n == 0)
+        return NUM_MALFORMED;
+      long e = 0;
+      for (size_t i = 0; i < n; i++)
+        if (s[i] != '_' && e < 100000000)
+          e = e * 10 + (s[i] - '0');
+      exp += negative ? -e : e;
+      s += n;
+    }
+  if (s != end)
+    return NUM_MALFORMED;
+  if (m == 0)
+    {
+      *bits = 0;
+      return NUM_OK;
+    }
+  int precision = mant_bits + 1;
+  long bias = (1L << (exp_bits - 1)) - 1, emin = 1 - bias;
+  long top = 63 - __builtin_clzll (m) + exp; /* value is in [2^top, 2^(top+1)) */
+  long lsb = (top >= emin ? top : emin) - (precision - 1);
+  long shift = lsb - exp;
+  uint64_t q;
+  if (shift <= 0)
+    q = m << -shift; /* exact: shift >= msb(m) - mant_bits */
+  else if (shift > 64)
+    q = 0; /* below half of the smallest subnormal */
+  else
+    {
+      unsigned __int128 wide = m, rem = wide & ((((unsigned __int128) 1) << shift) - 1);
+      unsigned __int128 half = ((unsigned __int128) 1) << (shift - 1);
+      q = (uint64_t) (wide >> shift);
+      if (rem > half || (rem == half && (sticky || (q & 1))))
+        q++;
+    }
+  if (q >> precision)
+    {
+      q >>= 1;
+      lsb++;
+    }
+  if (q >> (precision - 1))
+    {
+      long biased = lsb + (precision - 1) + bias;
+      if (biased >= 2 * bias + 1)
+        return NUM_OUT_OF_RANGE;
+      *bits = ((uint64_t) biased << mant_bits) | (q & ((UINT64_C (1) << mant_bits) - 1));
+    }
+  else
+    *bits = q; /* subnormal or zero */
   return NUM_OK;
 }
 
@@ -166,10 +247,16 @@ static int parse_float (const char *s, size_t len, int is_f32, uint64_t *bits)
       *bits = sign | exp_mask | payload;
       return NUM_OK;
     }
-  char *clean = malloc (rest + 4);
+  if (rest > 2 && s[0] == '0' && s[1] == 'x')
+    {
+      int rc = hex_float_bits (s, end, mant_bits, is_f32 ? 8 : 11, bits);
+      *bits |= sign;
+      return rc;
+    }
+  char *clean = malloc (rest + 1);
   if (!clean)
     return NUM_MALFORMED;
-  int rc = float_syntax (s, end, clean);
+  int rc = decimal_float_syntax (s, end, clean);
   if (rc == NUM_OK)
     {
       if (is_f32)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Text-format parser against wabt as the oracle: every text module of the spec scripts must
 # encode byte-for-byte like wast2json's .wasm, every assert_malformed .wat must be rejected
-# (one TAP line per script), and tests/wat/modules/*.wat must match wat2wasm when installed.
+# (one TAP line per script); float literals must round exactly (checked with rational
+# arithmetic); and tests/wat/modules/*.wat must match wat2wasm when installed.
 set -u
 cd "$(dirname "$0")/../.."
 driver=build/tests/wat/wat2bin
@@ -15,6 +16,11 @@ elif ! command -v python3 >/dev/null; then
   echo "ok - wat spec scripts # SKIP python3 is missing"
 else
   python3 tests/wat/check_wast.py --driver "$driver" --spec "$spec" || status=1
+fi
+if command -v python3 >/dev/null; then
+  python3 tests/wat/check_floats.py --driver "$driver" || status=1
+else
+  echo "ok - wat float rounding # SKIP python3 is missing"
 fi
 
 if ! command -v wat2wasm >/dev/null; then
