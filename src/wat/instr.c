@@ -354,6 +354,12 @@ static const wat_opcode *lookup (wat_parser *p, const wat_token *t)
   return op;
 }
 
+static void enter_nesting (wat_parser *p)
+{
+  if (++p->depth > WAT_MAX_NESTING)
+    wat_fail (p, wat_peek (p), "instructions nested more than %d deep", WAT_MAX_NESTING);
+}
+
 /* Like wat2wasm, an empty else branch is left out: it means the same. */
 static void parse_else_body (wat_parser *p, wat_bytes *out)
 {
@@ -370,6 +376,7 @@ static void parse_else_body (wat_parser *p, wat_bytes *out)
 /* block/loop/if after the keyword, through "end" (flat form). */
 static void parse_flat_block (wat_parser *p, const wat_opcode *op, wat_bytes *out)
 {
+  enter_nesting (p);
   put_opcode (out, op);
   const wat_token *label = wat_opt_id (p);
   parse_block_type (p, out);
@@ -386,10 +393,12 @@ static void parse_flat_block (wat_parser *p, const wat_opcode *op, wat_bytes *ou
     wat_fail (p, end, "unexpected token, expected end");
   check_closing_label (p, label);
   p->nlabels--;
+  p->depth--;
   bytes_byte (out, 0x0b);
 }
 
 static void parse_folded (wat_parser *p, wat_bytes *out);
+
 
 /* "(block ...)", "(loop ...)", "(if ... (then ...) (else ...))" after the keyword. */
 static void parse_folded_block (wat_parser *p, const wat_opcode *op, wat_bytes *out)
@@ -431,12 +440,14 @@ static void parse_folded_block (wat_parser *p, const wat_opcode *op, wat_bytes *
 
 static void parse_folded (wat_parser *p, wat_bytes *out)
 {
+  enter_nesting (p);
   wat_expect_lparen (p);
   const wat_token *t = wat_next (p);
   const wat_opcode *op = lookup (p, t);
   if (op->imm == IMM_BLOCK)
     {
       parse_folded_block (p, op, out);
+      p->depth--;
       return;
     }
   if (op->imm == IMM_ELSE || op->imm == IMM_END)
@@ -450,6 +461,7 @@ static void parse_folded (wat_parser *p, wat_bytes *out)
   bytes_put (out, instr->data, instr->len);
   wat_scratch_release (p, instr);
   wat_expect_rparen (p);
+  p->depth--;
 }
 
 void wat_parse_instrs (wat_parser *p, wat_bytes *out)

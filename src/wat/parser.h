@@ -11,6 +11,10 @@
 #include "wat/bytes.h"
 #include "wat/lexer.h"
 
+/* Instruction nesting is parsed recursively; this bound keeps the stack use near 1 MiB
+ * (about 200 bytes a level), so hostile input fails cleanly instead of overflowing. */
+#define WAT_MAX_NESTING 5000
+
 /* Index spaces that $names live in. The first four are also the import/export kinds. */
 typedef enum wat_space {
   SPACE_FUNC,
@@ -68,6 +72,7 @@ typedef struct wat_parser {
   wat_bytes local_types;     /* params then declared locals */
   const wat_token **labels;  /* innermost last; NULL entries are unnamed blocks */
   uint32_t nlabels, labels_cap;
+  uint32_t depth;            /* nesting of blocks and folded instructions */
 } wat_parser;
 
 /* Cursor. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "wat/opcodes.h"
+#include "wat/parser.h"
 #include "wat/wat.h"
 
 static char err[256];
@@ -94,6 +95,32 @@ static void errors (void)
   check_error ("(module quote \"(func $f) (func $f)\")", "1:17: duplicate func $f");
 }
 
+/* Nesting just within the limit works; beyond it is an error, not a stack overflow. */
+static void nesting (void)
+{
+  for (int extra = 0; extra <= 1; extra++)
+    {
+      int n = WAT_MAX_NESTING + extra;
+      size_t len = strlen ("(func ") + n * strlen ("block ") + n * strlen ("end ") + 2;
+      char *text = malloc (len), *p = text;
+      p = stpcpy (p, "(func ");
+      for (int i = 0; i < n; i++)
+        p = stpcpy (p, "block ");
+      for (int i = 0; i < n; i++)
+        p = stpcpy (p, "end ");
+      strcpy (p, ")");
+      uint8_t *out;
+      size_t out_len;
+      int rc = wat_to_wasm (text, strlen (text), &out, &out_len, err, sizeof err);
+      if (extra)
+        tap_ok (rc == -1 && strstr (err, "nested more than"), "%d nested blocks rejected", n);
+      else
+        tap_ok (rc == 0, "%d nested blocks accepted", n);
+      free (out);
+      free (text);
+    }
+}
+
 static void opcode_table (void)
 {
   size_t simd = 0, unique = 1, found = 1;
@@ -140,6 +167,7 @@ int main (void)
 {
   encodings ();
   errors ();
+  nesting ();
   opcode_table ();
   sniffing ();
   return tap_done ();
