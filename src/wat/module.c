@@ -489,7 +489,8 @@ static void parse_elem (wat_parser *p)
   uint8_t reftype = 0x70;
   int as_exprs = 0;
   const wat_token *t = wat_peek (p);
-  if (mode == 0 && (t->kind == TOK_RPAREN || wat_is_id (t) || wat_is_number (t)))
+  /* Bare function indices: the legacy active form, and (like wat2wasm) an empty list. */
+  if (t->kind == TOK_RPAREN || (mode == 0 && (wat_is_id (t) || wat_is_number (t))))
     parse_elem_funcs (p, items, &count);
   else
     parse_elem_list (p, items, &count, &reftype, &as_exprs);
