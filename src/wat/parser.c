@@ -222,3 +222,12 @@ void wat_scratch_release (wat_parser *p, wat_bytes *b)
   assert (p->scratch_used > 0 && p->scratch[p->scratch_used - 1] == b);
   p->scratch_used--;
 }
+
+int wat_field_kind (const wat_token *t)
+{
+  static const char *const kinds[] = { "func", "table", "memory", "global" };
+  for (int k = SPACE_FUNC; k <= SPACE_GLOBAL; k++)
+    if (wat_is_atom (t, kinds[k]))
+      return k;
+  return -1;
+}

@@ -126,9 +126,23 @@ void wat_parse_instrs (wat_parser *p, wat_bytes *out);
 /* A constant expression in "(offset ...)", "(item ...)" or a single folded instruction. */
 void wat_parse_const_form (wat_parser *p, wat_bytes *out, const char *keyword);
 
-/* Module fields (module.c). */
+/* Module fields: pass 1 (collect.c), pass 2 (module.c). */
+int wat_field_kind (const wat_token *t); /* func/table/memory/global: its space, else -1 */
 void wat_collect_fields (wat_parser *p, size_t start);
 void wat_parse_fields (wat_parser *p, size_t start);
+
+/* Segments (segments.c). mode: 0 active, 1 passive, 3 declarative. */
+extern const wat_bytes wat_offset_zero;
+void wat_parse_elem (wat_parser *p);
+void wat_parse_data (wat_parser *p);
+void wat_parse_elem_funcs (wat_parser *p, wat_bytes *items, uint32_t *count);
+/* Expression items; *as_exprs tells whether they stayed expressions or became indices. */
+void wat_parse_elem_exprs (wat_parser *p, wat_bytes *items, uint32_t *count,
+                           uint8_t reftype, int *as_exprs);
+void wat_emit_elem (wat_parser *p, int mode, uint32_t table, const wat_bytes *offset,
+                    const wat_bytes *items, uint32_t count, uint8_t reftype, int as_exprs);
+void wat_emit_data (wat_parser *p, int active, uint32_t memory, const wat_bytes *offset,
+                    const wat_bytes *init);
 
 /* Encoding (encode.c). */
 void wat_encode_module (wat_parser *p, wat_bytes *out);
