@@ -163,7 +163,7 @@ static int lex_string (lexer *lx)
       if (lx->p >= lx->end)
         break;
       c = *lx->p;
-      if (strchr ("nrt\\'\"", c))
+      if (c && strchr ("nrt\\'\"", c))
         lx->p++;
       else if (c == 'u')
         {

@@ -55,10 +55,12 @@ int wat_is_number (const wat_token *t)
 {
   if (t->kind != TOK_ATOM)
     return 0;
-  const char *s = t->start;
+  const char *s = t->start, *end = t->start + t->len;
   if ((s[0] == '+' || s[0] == '-') && t->len > 1)
     s++;
-  return (*s >= '0' && *s <= '9') || strncmp (s, "inf", 3) == 0 || strncmp (s, "nan", 3) == 0;
+  size_t rest = end - s;
+  return (*s >= '0' && *s <= '9') || (rest >= 3 && (memcmp (s, "inf", 3) == 0
+                                                    || memcmp (s, "nan", 3) == 0));
 }
 
 int wat_peek_form (wat_parser *p, const char *word)

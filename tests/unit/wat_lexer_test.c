@@ -65,6 +65,13 @@ static void errors (void)
   free (t);
   tap_eq_int (lex ("\"\xc3\x28\"", &t), -1, "invalid UTF-8 inside a string");
   free (t);
+  {
+    size_t n;
+    tap_eq_int (wat_lex ("\"\\\0\"", 4, &t, &n, err, sizeof err), -1, "NUL after a backslash");
+    free (t);
+    tap_eq_int (wat_lex ("(func)\0", 7, &t, &n, err, sizeof err), -1, "NUL outside a string");
+    free (t);
+  }
   tap_eq_int (lex ("(func) {", &t), -1, "character outside the token set");
   tap_eq_str (err, "1:8: unexpected character", "stray character column");
   free (t);

@@ -121,6 +121,31 @@ static void nesting (void)
     }
 }
 
+/* Every prefix of a module, each in a buffer of exactly its length (no NUL after it): the
+ * parser must stay inside the buffer (ASan checks) and accept only the complete text. */
+static void prefixes (void)
+{
+  static const char text[] =
+    "(module (memory 1) (func $f (param $x i32) (result f64) (local v128)\n"
+    "  block $b (br_if $b (local.get $x)) end\n"
+    "  (v128.const f32x4 inf -nan:0x1 0x1p-3 1e1) drop (f64.const -0x1.8p1))\n"
+    "  (data (i32.const 0) \"\\u{1F600}\\00\")) ;; done";
+  size_t n = sizeof text - 1, accepted = 0;
+  for (size_t len = 0; len <= n; len++)
+    {
+      char *copy = malloc (len ? len : 1);
+      memcpy (copy, text, len);
+      uint8_t *out;
+      size_t out_len;
+      if (wat_to_wasm (copy, len, &out, &out_len, err, sizeof err) == 0)
+        accepted++;
+      free (out);
+      free (copy);
+    }
+  /* The complete module followed by each prefix of " ;; done" except the lone ";". */
+  tap_eq_int (accepted, strlen (" ;; done"), "only the complete module is accepted");
+}
+
 static void opcode_table (void)
 {
   size_t simd = 0, unique = 1, found = 1;
@@ -168,6 +193,7 @@ int main (void)
   encodings ();
   errors ();
   nesting ();
+  prefixes ();
   opcode_table ();
   sniffing ();
   return tap_done ();
