@@ -145,16 +145,34 @@ def check_script(wast_path, json_dir, work, driver):
     return result, None
 
 
+def extract(wast_dir, scripts, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for name in scripts:
+        with open(os.path.join(wast_dir, name + '.wast'), 'rb') as f:
+            text = f.read()
+        for i, (s, e) in enumerate(top_level_forms(text)):
+            form = text[s:e]
+            module = form if head_word(form) == 'module' else inner_module(form)
+            if module and head_word(module) == 'module':
+                with open(os.path.join(out_dir, '%s.%d.wat' % (name, i)), 'wb') as f:
+                    f.write(module)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--driver', required=True)
     ap.add_argument('--spec', required=True)
     ap.add_argument('--verbose', action='store_true')
+    ap.add_argument('--extract', metavar='DIR',
+                    help='only write every text module to DIR (a fuzzing corpus)')
     ap.add_argument('scripts', nargs='*')
     args = ap.parse_args()
     wast_dir = os.path.join(args.spec, 'wast')
     json_dir = os.path.join(args.spec, 'json')
     scripts = args.scripts or sorted(f[:-5] for f in os.listdir(wast_dir) if f.endswith('.wast'))
+    if args.extract:
+        return extract(wast_dir, scripts, args.extract)
     totals = {'equal': 0, 'modules': 0, 'rejected': 0, 'malformed': 0}
     failed = 0
     for n, name in enumerate(scripts, 1):
