@@ -28,10 +28,13 @@ typedef enum wat_space {
   SPACE_COUNT,
 } wat_space;
 
-/* One index space: the $name of every index (NULL when unnamed). */
+/* One index space: the $name of every index (NULL when unnamed), and a hash table from
+ * names to indices so that large modules resolve in linear time. */
 typedef struct wat_names {
   const wat_token **ids;
   uint32_t count, cap;
+  uint32_t *slots;           /* open addressing: index + 1, or 0 when empty */
+  uint32_t nslots, named;    /* nslots is 0 or a power of two */
 } wat_names;
 
 typedef struct wat_functype {
@@ -108,6 +111,7 @@ void wat_names_add (wat_parser *p, wat_space space, const wat_token *id);
 uint32_t wat_resolve (wat_parser *p, wat_space space, const wat_token *ref);
 uint32_t wat_parse_index (wat_parser *p, wat_space space); /* $id or number */
 void wat_names_reset (wat_names *names);
+void wat_names_free (wat_names *names);
 
 /* Types (types.c). */
 uint32_t wat_type_add (wat_parser *p, const wat_functype *ft); /* appends a copy */

@@ -10,7 +10,7 @@
 static void parser_free (wat_parser *p)
 {
   for (int s = 0; s < SPACE_COUNT; s++)
-    free (p->spaces[s].ids);
+    wat_names_free (&p->spaces[s]);
   for (uint32_t i = 0; i < p->ntypes; i++)
     wat_functype_free (&p->types[i]);
   free (p->types);
