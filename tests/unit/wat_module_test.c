@@ -146,6 +146,29 @@ static void prefixes (void)
   tap_eq_int (accepted, strlen (" ;; done"), "only the complete module is accepted");
 }
 
+/* Many names: each resolves to its own index, a late duplicate is found, and local names
+ * start afresh in every function. */
+static void many_names (void)
+{
+  enum { N = 1000 };
+  char *text = malloc (N * 64), *p = text;
+  for (int i = 0; i < N; i++)
+    p += sprintf (p, "(func $f%d (local $x i32) (call $f%d))", i, N - 1 - i);
+  uint8_t *out;
+  size_t len;
+  int rc = wat_to_wasm (text, strlen (text), &out, &len, err, sizeof err);
+  tap_ok (rc == 0, "%d named functions with the same local name", N);
+  /* The last body is "01 01 7f 10 00 0b": its call targets $f0. */
+  tap_ok (rc == 0 && len > 6 && memcmp (out + len - 6, "\x01\x01\x7f\x10\x00\x0b", 6) == 0,
+          "the last function calls index 0");
+  free (out);
+  sprintf (p, "(func $f%d)", N / 2);
+  tap_eq_int (wat_to_wasm (text, strlen (text), &out, &len, err, sizeof err), -1,
+              "a duplicate among many names");
+  tap_ok (strstr (err, "duplicate func $f500") != NULL, "names the duplicate: %s", err);
+  free (text);
+}
+
 static void opcode_table (void)
 {
   size_t simd = 0, unique = 1, found = 1;
@@ -194,6 +217,7 @@ int main (void)
   errors ();
   nesting ();
   prefixes ();
+  many_names ();
   opcode_table ();
   sniffing ();
   return tap_done ();
