@@ -88,6 +88,8 @@ static void parse_memarg (wat_parser *p, wat_bytes *out, uint8_t natural_align)
     {
       wat_next (p);
       int rc = wat_parse_uint (t->start + 6, t->len - 6, UINT32_MAX, &align);
+      if (rc == NUM_OUT_OF_RANGE)
+        wat_fail (p, t, "alignment out of range");
       if (rc != NUM_OK)
         wat_fail (p, t, "unexpected token %.*s", (int) t->len, t->start);
       if (align == 0 || (align & (align - 1)) != 0)
