@@ -204,8 +204,7 @@ static void parse_immediates (wat_parser *p, const wat_opcode *op, wat_bytes *ou
     case IMM_CALL_INDIRECT:
       {
         uint32_t table = peek_index (p) ? wat_parse_index (p, SPACE_TABLE) : 0;
-        int explicit_type;
-        uint32_t type = wat_parse_typeuse (p, 0, 0, &explicit_type);
+        uint32_t type = wat_parse_typeuse (p, 0, 0, NULL);
         bytes_u32 (out, type);
         bytes_u32 (out, table);
         break;

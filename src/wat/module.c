@@ -63,8 +63,7 @@ static void parse_import_desc (wat_parser *p, wat_space kind, wat_bytes *out)
     {
     case SPACE_FUNC:
       {
-        int explicit_type;
-        bytes_u32 (out, wat_parse_typeuse (p, 1, 0, &explicit_type));
+        bytes_u32 (out, wat_parse_typeuse (p, 1, 0, NULL));
         break;
       }
     case SPACE_TABLE:
@@ -125,8 +124,7 @@ static void parse_func (wat_parser *p)
   wat_names_reset (&p->spaces[SPACE_LOCAL]);
   p->local_types.len = 0;
   p->nlabels = 0;
-  int explicit_type;
-  bytes_u32 (&p->funcs.bytes, wat_parse_typeuse (p, 1, 1, &explicit_type));
+  bytes_u32 (&p->funcs.bytes, wat_parse_typeuse (p, 1, 1, NULL));
   p->funcs.count++;
   size_t nparams = p->sig.params.len;
   while (wat_peek_form (p, "local"))

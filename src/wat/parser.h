@@ -57,6 +57,8 @@ typedef struct wat_parser {
   wat_names spaces[SPACE_COUNT];
   wat_functype *types;       /* explicit types first, then implicit ones as they are met */
   uint32_t ntypes, types_cap;
+  uint32_t *type_slots;      /* hash of signatures: first index + 1, or 0 when empty */
+  uint32_t ntype_slots;      /* 0 or a power of two, at least twice ntypes */
   uint32_t defined[SPACE_COUNT]; /* pass 2: entities of each space emitted so far */
 
   wat_section imports, funcs, tables, memories, globals, exports, elems, datas, code;
@@ -121,7 +123,8 @@ void wat_functype_free (wat_functype *ft);
  * and are rejected unless allow_ids. */
 void wat_parse_signature (wat_parser *p, wat_functype *ft, int allow_ids, int bind_locals);
 /* A type use "(type x)? (param ...)* (result ...)*". p->sig receives the signature; the
- * return value is the type index, found or created. */
+ * return value is the type index, found or created; *explicit_type (if not NULL) tells
+ * whether "(type x)" was given. */
 uint32_t wat_parse_typeuse (wat_parser *p, int allow_ids, int bind_locals, int *explicit_type);
 void wat_parse_limits (wat_parser *p, wat_bytes *out);
 

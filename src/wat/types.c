@@ -21,8 +21,52 @@ static int same_functype (const wat_functype *a, const wat_functype *b)
   return same_bytes (&a->params, &b->params) && same_bytes (&a->results, &b->results);
 }
 
+static uint32_t hash_functype (const wat_functype *ft)
+{
+  uint32_t h = 2166136261u; /* FNV-1a over params, a separator, results */
+  for (size_t i = 0; i < ft->params.len; i++)
+    h = (h ^ ft->params.data[i]) * 16777619u;
+  h = (h ^ 0xff) * 16777619u;
+  for (size_t i = 0; i < ft->results.len; i++)
+    h = (h ^ ft->results.data[i]) * 16777619u;
+  return h;
+}
+
+/* The slot holding the first type equal to ft, or the empty slot where it would go. */
+static uint32_t *find_type_slot (const wat_parser *p, const wat_functype *ft)
+{
+  uint32_t mask = p->ntype_slots - 1;
+  for (uint32_t i = hash_functype (ft) & mask;; i = (i + 1) & mask)
+    {
+      uint32_t *slot = &p->type_slots[i];
+      if (*slot == 0 || same_functype (&p->types[*slot - 1], ft))
+        return slot;
+    }
+}
+
+/* Keeps the table at most half full; rehashing in index order keeps first indices. */
+static void grow_type_slots (wat_parser *p)
+{
+  if (2 * (p->ntypes + 1) <= p->ntype_slots)
+    return;
+  uint32_t n = p->ntype_slots ? p->ntype_slots * 2 : 16;
+  uint32_t *slots = calloc (n, sizeof *slots);
+  if (!slots)
+    wat_fail (p, wat_peek (p), "out of memory");
+  free (p->type_slots);
+  p->type_slots = slots;
+  p->ntype_slots = n;
+  for (uint32_t i = 0; i < p->ntypes; i++)
+    {
+      uint32_t *slot = find_type_slot (p, &p->types[i]);
+      if (*slot == 0)
+        *slot = i + 1;
+    }
+}
+
 uint32_t wat_type_add (wat_parser *p, const wat_functype *ft)
 {
+  grow_type_slots (p);
   if (p->ntypes == p->types_cap)
     {
       uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
@@ -36,14 +80,20 @@ uint32_t wat_type_add (wat_parser *p, const wat_functype *ft)
   *copy = (wat_functype) { 0 };
   bytes_put (&copy->params, ft->params.data, ft->params.len);
   bytes_put (&copy->results, ft->results.data, ft->results.len);
+  uint32_t *slot = find_type_slot (p, copy);
+  if (*slot == 0)
+    *slot = p->ntypes + 1;
   return p->ntypes++;
 }
 
 uint32_t wat_type_find_or_add (wat_parser *p, const wat_functype *ft)
 {
-  for (uint32_t i = 0; i < p->ntypes; i++)
-    if (same_functype (&p->types[i], ft))
-      return i;
+  if (p->ntype_slots)
+    {
+      uint32_t slot = *find_type_slot (p, ft);
+      if (slot)
+        return slot - 1;
+    }
   wat_names_add (p, SPACE_TYPE, NULL);
   return wat_type_add (p, ft);
 }
@@ -92,14 +142,16 @@ uint32_t wat_parse_typeuse (wat_parser *p, int allow_ids, int bind_locals, int *
 {
   wat_functype *sig = &p->sig;
   sig->params.len = sig->results.len = 0;
-  *explicit_type = 0;
+  if (explicit_type)
+    *explicit_type = 0;
   if (wat_peek_form (p, "type"))
     {
       p->pos += 2;
       const wat_token *ref = wat_peek (p);
       uint32_t index = wat_parse_index (p, SPACE_TYPE);
       wat_expect_rparen (p);
-      *explicit_type = 1;
+      if (explicit_type)
+        *explicit_type = 1;
       const wat_token *at = wat_peek (p);
       wat_parse_signature (p, sig, allow_ids, bind_locals);
       /* A numeric index past the types is a validation error that the binary can carry,

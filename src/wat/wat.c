@@ -14,6 +14,7 @@ static void parser_free (wat_parser *p)
   for (uint32_t i = 0; i < p->ntypes; i++)
     wat_functype_free (&p->types[i]);
   free (p->types);
+  free (p->type_slots);
   wat_section *sections[] = { &p->imports, &p->funcs, &p->tables, &p->memories, &p->globals,
                               &p->exports, &p->elems, &p->datas, &p->code };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
