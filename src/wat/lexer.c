@@ -261,7 +261,8 @@ int wat_lex (const char *text, size_t len, wat_token **tokens, size_t *ntokens,
       n++;
       /* Atoms and strings must be separated from the next one by space or parentheses. */
       if (t->kind >= TOK_ATOM && lx.p < lx.end && (*lx.p == '"' || is_idchar (*lx.p)))
-        return lex_error (&lx, t->start, "unexpected token");
+        return lex_error (&lx, t->start, "unexpected token: %.*s needs a space after it",
+                          (int) (t->len < 40 ? t->len : 40), t->start);
     }
 }
 

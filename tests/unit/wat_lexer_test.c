@@ -51,6 +51,7 @@ static void errors (void)
   tap_eq_int (lex ("\"a\"\"b\"", &t), -1, "adjacent strings");
   free (t);
   tap_eq_int (lex ("$x\"a\"", &t), -1, "string glued to an id");
+  tap_eq_str (err, "1:1: unexpected token: $x needs a space after it", "glued token message");
   free (t);
   tap_eq_int (lex ("\"\\q\"", &t), -1, "unknown escape");
   tap_eq_str (err, "1:2: invalid string escape", "escape error column");
