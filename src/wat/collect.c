@@ -74,7 +74,8 @@ void wat_collect_fields (wat_parser *p, size_t start)
       else if (wat_is_atom (kw, "data"))
         wat_names_add (p, SPACE_DATA, wat_opt_id (p));
       else if (!wat_is_atom (kw, "export") && !wat_is_atom (kw, "start"))
-        wat_fail (p, kw, "unexpected token %.*s, expected a module field", (int) kw->len, kw->start);
+        wat_fail (p, kw, "unexpected token %.*s, expected a module field", (int) kw->len,
+                  kw->start);
       if (imported && saw_definition)
         wat_fail (p, kw, "import after a function, table, memory or global definition");
       if (kind >= 0 && !imported)

@@ -145,7 +145,8 @@ static int lex_string (lexer *lx)
     {
       unsigned char c = *lx->p;
       if (c < 0x20 || c == 0x7f)
-        return lex_error (lx, lx->p, c == '\n' ? "newline in string" : "illegal character in string");
+        return lex_error (lx, lx->p,
+                          c == '\n' ? "newline in string" : "illegal character in string");
       if (c >= 0x80)
         {
           size_t n = utf8_seq_len ((const uint8_t *) lx->p, (const uint8_t *) lx->end);

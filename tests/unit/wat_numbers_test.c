@@ -40,8 +40,10 @@ static void integers (void)
   tap_eq_int (int_rc ("256", 8, &v), NUM_OUT_OF_RANGE, "i8 lane 256 out of range");
   const char *malformed[] = { "1__0", "_1", "1_", "0x", "0x_1", "+-1", "", "1a", "0X10", "1.0" };
   for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++)
-    tap_eq_int (int_rc (malformed[i], 32, &v), NUM_MALFORMED, "malformed integer '%s'", malformed[i]);
-  tap_eq_int (wat_parse_uint ("-1", 2, UINT32_MAX, &v), NUM_MALFORMED, "natural number has no sign");
+    tap_eq_int (int_rc (malformed[i], 32, &v), NUM_MALFORMED, "malformed integer '%s'",
+                malformed[i]);
+  tap_eq_int (wat_parse_uint ("-1", 2, UINT32_MAX, &v), NUM_MALFORMED,
+              "natural number has no sign");
 }
 
 static void floats32 (void)

@@ -24,7 +24,8 @@ def exact_value(lit):
     if s.startswith('0x'):
         mant, _, exp = s[2:].partition('p')
         whole, _, frac = mant.partition('.')
-        value = Fraction(int(whole + frac or '0', 16), 16 ** len(frac)) * Fraction(2) ** int(exp or 0)
+        significand = Fraction(int(whole + frac or '0', 16), 16 ** len(frac))
+        value = significand * Fraction(2) ** int(exp or 0)
     else:
         mant, _, exp = s.partition('e')
         whole, _, frac = mant.partition('.')
