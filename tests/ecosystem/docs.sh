@@ -1,0 +1,1 @@
+eco_docs_tests() { :; }
