@@ -159,6 +159,23 @@ t_pm_wasm_stop() {
   expect_match "stopped by signal" '^exited (137|143)$' "$out"
 }
 
+# docs/podman/containers.conf as podman reads it: its host-quirk lines uncommented, the runtime
+# path pointed at the wrapper, podman's tmp dir kept private. `--runtime runwasm` must go
+# through the wrapper, with --log-format=json since the name is in runtime_supports_json.
+t_pm_docs_conf() {
+  local conf="$ECO_T/podman/docs-containers.conf" mark out
+  sed -E -e 's/^# (default_ulimits|cgroup_manager|events_logger|lock_type) =/\1 =/' \
+      -e "s|\"/usr/local/bin/runwasm\"|\"$WRAPPER\"|" \
+      -e "s|^\\[engine\\]\$|[engine]\\ntmp_dir = \"$ECO_T/podman/tmp\"|" \
+      "$REPO_DIR/docs/podman/containers.conf" >"$conf"
+  cat "$conf"
+  mark=$(calls_mark)
+  out=$(CONTAINERS_CONF="$conf" pm --runtime runwasm run --rm --net none --cgroup-parent="$PODMAN_CG" "$BB" echo via-docs-conf) || return 1
+  expect_eq output via-docs-conf "$out" || return 1
+  out=$(calls_since "$mark"); echo "$out"
+  expect_match "json log for runtime named runwasm" "conmon: --log-format=json --log [^ ]+ create " "$out"
+}
+
 eco_podman_cleanup() {
   podman rm -a -f -t 0
   podman rmi -a -f
@@ -175,6 +192,7 @@ eco_podman_tests() {
   tcase "podman: logs has stdout and stderr" t_pm_logs
   tcase "podman: stop sends a numeric signal and the container exits" t_pm_stop
   tcase "podman: rm deletes the container in the runtime" t_pm_rm
+  tcase "podman: docs/podman/containers.conf registers runtime 'runwasm' (podman run --runtime runwasm)" t_pm_docs_conf
   tcase "podman: --annotation run.oci.handler=wasm reaches config.json" t_pm_annotation_flag
   tcase "podman: image annotation module.wasm.image/variant=compat reaches config.json" t_pm_image_annotation
   tcase "podman: a Wasm entrypoint without annotation is not run as Wasm" t_pm_no_annotation_native
