@@ -36,6 +36,7 @@ POD_COMPAT_ANN='{"module.wasm.image/variant":"compat"}'
 eco_cri_prepare() {
   local a
   mkdir -p "$ECO_T/pods"
+  export ECO_CRI_DESC="$ECO_T/cri-subset.desc"
   # The CRI plugin sees the images of containerd namespace k8s.io.
   for a in pause busybox wasm mixed; do
     CTR_NS=k8s.io ctrc images import "$ECO_T/archives/eco-$a.tar" || return 1

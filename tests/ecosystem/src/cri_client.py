@@ -26,14 +26,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO = "cri-subset.proto"
 
 
-def load_messages():
+def compile_proto(out):
     from grpc_tools import protoc
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "cri.desc")
-        if protoc.main(["protoc", "-I" + HERE, "--descriptor_set_out=" + out, PROTO]) != 0:
-            sys.exit("protoc failed on " + PROTO)
-        with open(out, "rb") as f:
+    if protoc.main(["protoc", "-I" + HERE, "--descriptor_set_out=" + out, PROTO]) != 0:
+        sys.exit("protoc failed on " + PROTO)
+
+
+def load_messages():
+    # ECO_CRI_DESC caches the compiled descriptor set between calls of one test run.
+    cache = os.environ.get("ECO_CRI_DESC")
+    if cache and not os.path.exists(cache):
+        compile_proto(cache)
+    if cache:
+        with open(cache, "rb") as f:
             fds = descriptor_pb2.FileDescriptorSet.FromString(f.read())
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            compile_proto(os.path.join(tmp, "cri.desc"))
+            with open(os.path.join(tmp, "cri.desc"), "rb") as f:
+                fds = descriptor_pb2.FileDescriptorSet.FromString(f.read())
     pool = descriptor_pool.DescriptorPool()
     for fd in fds.file:
         pool.Add(fd)
