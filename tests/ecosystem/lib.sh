@@ -121,6 +121,14 @@ EOF
 # calls_since MARK: the wrapper log lines after line MARK (take MARK from calls_mark).
 calls_mark()  { wc -l <"$ECO_T/calls.log" 2>/dev/null || echo 0; }
 calls_since() { tail -n +"$(($1 + 1))" "$ECO_T/calls.log" 2>/dev/null; }
+# eco_call_shapes: the distinct runtime command lines seen, with the work dir shown as $T and
+# container ids as <ID>, by caller (what ECO_SHOW_CALLS=1 prints).
+eco_call_shapes() {
+  cut -d' ' -f2- "$ECO_T/calls.log" 2>/dev/null |
+    sed -E -e "s|$ECO_T|\$T|g" -e "s|$ECO_ID|<NS>|g" -e 's/[0-9a-f]{64}/<ID>/g' \
+      -e 's/(runc-process|exec-process-|conmon-term\.|pty)[0-9A-Za-z]+/\1N/g' -e 's/\bc-[a-z]+(-[a-z]+)*\b/<ID>/g' |
+    sort -u
+}
 # captured_config ID: the config.json the runtime got at `create` for container ID.
 captured_config() { cat "$ECO_T/configs/$1.json" 2>/dev/null; }
 # config_annotation ID KEY: that annotation's value ("" when absent).
