@@ -107,6 +107,14 @@ t_ctr_images() {
     expect_match wasm 'localhost/eco-wasm:latest .*wasi/wasm' "$out"
 }
 
+t_ctr_docker_archive() {
+  local out
+  ctrc images import "$ECO_T/archives/eco-busybox-docker.tar" || return 1
+  out=$(ctr_run_rm c-docker localhost/eco-busybox-docker:latest c-docker echo from-docker-archive) || return 1
+  expect_eq output from-docker-archive "$out" || return 1
+  ctrc images rm localhost/eco-busybox-docker:latest
+}
+
 t_ctr_run() {
   local mark out; mark=$(calls_mark)
   out=$(ctrc run --rm --runc-binary "$WRAPPER" --cgroup "/$ECO_ID/c-echo" "$BB" c-echo echo hello-ctr) || return 1
@@ -203,6 +211,7 @@ t_ctr_wasm_kill() {
 
 eco_containerd_tests() {
   tcase "ctr: images import of the skopeo OCI archives (linux/amd64 and wasi/wasm)" t_ctr_images
+  tcase "ctr: images import of a docker-archive, run it" t_ctr_docker_archive
   tcase "ctr: run --runc-binary goes through containerd-shim-runc-v2 and the runtime" t_ctr_run
   tcase "ctr: exit code" t_ctr_exit_code
   tcase "ctr: run -t gives a tty" t_ctr_tty

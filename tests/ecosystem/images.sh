@@ -76,4 +76,7 @@ eco_build_images() {
     skopeo copy -q "containers-storage:localhost/eco-$a:latest" \
       "oci-archive:$ECO_T/archives/eco-$a.tar:localhost/eco-$a:latest" || return 1
   done
+  # The other archive format ctr imports (what `docker save` writes), under another name.
+  skopeo copy -q containers-storage:localhost/eco-busybox:latest \
+    "docker-archive:$ECO_T/archives/eco-busybox-docker.tar:localhost/eco-busybox-docker:latest"
 }

@@ -73,7 +73,7 @@ eco_resolve_runtime() {
     1|0) ;;
     *) case $RT_NAME in
          runc) ECO_WASM=0 ECO_WASM_WHY="runc has no Wasm handler" ;;
-         runwasm) ECO_WASM=1 ;;
+         runwasm|refwasm) ECO_WASM=1 ;;
          *) if "$RUNTIME" features 2>/dev/null | grep -qi wasm; then ECO_WASM=1
             else ECO_WASM=0 ECO_WASM_WHY="$RT_NAME reports no Wasm support in 'features'"; fi ;;
        esac ;;
