@@ -43,6 +43,22 @@ EOF
   PODMAN_CG="/$ECO_ID"
 }
 
+# eco_build_images_isolated: eco_build_images in a private mount namespace where a private
+# directory hides /var/lib/containers/cache, so buildah's and skopeo's blob-info cache (which
+# has no option of its own) does not land on the host.
+eco_build_images_isolated() {
+  local c=/var/lib/containers/cache
+  if [ ! -d $c ]; then
+    [ -d /var/lib/containers ] || eco_on_exit 'rmdir /var/lib/containers'
+    eco_on_exit "rmdir $c"
+    mkdir -p $c
+  fi
+  mkdir -p "$ECO_T/image-cache"
+  ECO_T=$ECO_T RT_NAME=$RT_NAME WRAPPER=$WRAPPER unshare -m --propagation private bash -c '
+    mount --bind "$ECO_T/image-cache" /var/lib/containers/cache || exit 1
+    source "$1/lib.sh" && source "$1/images.sh" && eco_build_images' eco-images "$ECO_DIR"
+}
+
 eco_build_images() {
   local b="$ECO_T/build" a
   mkdir -p "$b/busybox/rootfs/bin" "$b/busybox/rootfs/etc" "$b/busybox/rootfs/tmp" \
