@@ -94,7 +94,7 @@ t_cri_sidecar() {
   local out
   [ -n "$CRI_POD_SMART" ] || { echo "FAIL no pod"; return 1; }
   out=$(cri create "$CRI_POD_SMART" \
-      "$(container_config sidecar localhost/eco-busybox:latest '["sh","-c","echo sidecar $GREETING; exec sleep 300"]')" \
+      "$(container_config sidecar localhost/eco-busybox:latest '["sh","-c","trap \"exit 0\" TERM; echo sidecar $GREETING; sleep 300 & wait"]')" \
       "$(pod_config eco-smart "$POD_SMART_ANN")") || return 1
   CRI_SIDECAR=$(jget container_id <<<"$out")
   cri start "$CRI_SIDECAR" || return 1
@@ -166,9 +166,10 @@ t_cri_compat_wasm() {
 t_cri_teardown() {
   local pod out
   if [ -n "$CRI_SIDECAR" ]; then
-    cri stop "$CRI_SIDECAR" 2 >/dev/null || return 1
+    cri stop "$CRI_SIDECAR" 20 >/dev/null || return 1
     out=$(cri inspect "$CRI_SIDECAR")
     expect_eq "sidecar after StopContainer" CONTAINER_EXITED "$(jget status.state <<<"$out")" || return 1
+    expect_eq "sidecar exit code (SIGTERM trapped)" 0 "$(jget status.exit_code <<<"$out")" || return 1
     cri rm "$CRI_SIDECAR" >/dev/null || return 1
   fi
   for pod in $CRI_POD_SMART $CRI_POD_COMPAT; do
