@@ -152,7 +152,9 @@ t_pm_wasm_tty() {
 t_pm_wasm_stop() {
   local start out
   pm_run -d --name eco-wasm-sleeper "$WASM" sleep 300 || return 1
-  wait_for 20 sh -c "podman logs eco-wasm-sleeper 2>&1 | grep -q sleeping" || { pm rm -f eco-wasm-sleeper; return 1; }
+  # Wait for the module's first line; give up early if the container is no longer running.
+  wait_for 20 sh -c "podman logs eco-wasm-sleeper 2>&1 | grep -q sleeping || [ \"\$(podman inspect -f '{{.State.Running}}' eco-wasm-sleeper)\" != true ]"
+  expect_eq "running" true "$(pm inspect -f '{{.State.Running}}' eco-wasm-sleeper)" || { pm logs eco-wasm-sleeper; pm rm -f eco-wasm-sleeper; return 1; }
   start=$SECONDS
   pm stop -t 3 eco-wasm-sleeper || { pm rm -f eco-wasm-sleeper; return 1; }
   out=$(pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' eco-wasm-sleeper); echo "$out"

@@ -5,6 +5,8 @@
 # parts whose tools are not installed (scripts/install-ecosystem-deps installs them).
 cd "$(dirname "$0")/../.."
 start=$SECONDS
+# A failing run leaves its per-case logs and the runtime call log here (build/ is not tracked).
+export ECO_FAIL_LOGS=${ECO_FAIL_LOGS:-$PWD/build/ecosystem-failures}
 tests/ecosystem/run
 status=$?
 echo "# ecosystem suite took $((SECONDS - start)) s"
