@@ -1,0 +1,180 @@
+"""Helpers shared by the bench/*/run scripts (python3 standard library only).
+
+Benchmarks here print comparison tables; they are not pass/fail tests. The machines are
+shared and noisy, so every script measures all the engines it compares in the same run,
+interleaving them round by round, and reports medians and ratios rather than absolute times.
+"""
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BUILD = os.environ.get('BENCH_BUILD', os.path.join(ROOT, 'build', 'bench'))
+NA = 'n/a'
+
+
+def lower_priority():
+    """Run at lower CPU priority (BENCH_NICE, default 10; 0 disables) so a benchmark on a
+    shared machine does not starve the others. Children inherit it."""
+    inc = int(os.environ.get('BENCH_NICE', '10'))
+    if inc > 0 and os.nice(0) < inc:
+        os.nice(inc - os.nice(0))
+
+
+def runs_default(default=3):
+    return max(1, int(os.environ.get('N', str(default))))
+
+
+def runwasm_path():
+    """The runwasm binary: $RUNWASM if set, else build/runwasm of this tree."""
+    return os.environ.get('RUNWASM', os.path.join(ROOT, 'build', 'runwasm'))
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None and x > 0]
+    if not xs:
+        return None
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+
+
+def mtime(path):
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return -1
+
+
+def stale(target, sources):
+    t = mtime(target)
+    return t < 0 or any(mtime(s) > t for s in sources)
+
+
+def sh(cmd, **kw):
+    """Run a build step, echoing it to stderr; raise with its output on failure."""
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if p.returncode != 0:
+        raise RuntimeError('%s failed:\n%s' % (' '.join(cmd), p.stdout[-2000:]))
+    return p.stdout
+
+
+class Result:
+    """One timed process run: wall seconds, exit status, output, peak RSS of the child."""
+
+    def __init__(self, wall, code, out, err, maxrss_kb, timed_out=False):
+        self.wall, self.code, self.out, self.err = wall, code, out, err
+        self.maxrss_kb, self.timed_out = maxrss_kb, timed_out
+
+    @property
+    def ok(self):
+        return not self.timed_out and self.code == 0
+
+    def why(self):
+        """A short reason for a failure, for a table footnote."""
+        if self.timed_out:
+            return 'timed out after %.0f s' % self.wall
+        lines = [l for l in (self.err or '').strip().splitlines() if l.strip()]
+        msg = lines[-1] if lines else (self.out or '').strip()[-120:]
+        return 'exit %s: %s' % (self.code, msg[:160])
+
+
+def timed_run(cmd, cwd=None, timeout=None, env=None):
+    """Run cmd, capturing output; wall time from just before spawn to after reap, and the
+    child's own peak RSS (wait4 rusage, so it covers exec'd images but not other runs)."""
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        return Result(0.0, 127, '', str(e), 0)
+    chunks = {'out': [], 'err': []}
+
+    def drain(f, key):
+        for block in iter(lambda: f.read(65536), b''):
+            chunks[key].append(block)
+
+    readers = [threading.Thread(target=drain, args=(p.stdout, 'out')),
+               threading.Thread(target=drain, args=(p.stderr, 'err'))]
+    for r in readers:
+        r.start()
+    expired = threading.Event()
+
+    def kill():
+        expired.set()
+        try:
+            p.kill()
+        except OSError:
+            pass
+
+    timer = threading.Timer(timeout, kill) if timeout else None
+    if timer:
+        timer.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if timer:
+        timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    for r in readers:
+        r.join()
+    p.stdout.close()
+    p.stderr.close()
+    return Result(wall, p.returncode, b''.join(chunks['out']).decode(errors='replace'),
+                  b''.join(chunks['err']).decode(errors='replace'), ru.ru_maxrss, expired.is_set())
+
+
+def fmt_time(sec, unit='s'):
+    if sec is None:
+        return NA
+    if unit == 'ms':
+        return '%.1f' % (sec * 1e3)
+    if unit == 'us':
+        return '%.1f' % (sec * 1e6)
+    return '%.3f' % sec
+
+
+def fmt_ratio(r):
+    return NA if r is None else '%.2fx' % r
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def table(headers, rows, out=sys.stdout):
+    """Print a plain-text table, first column left-aligned, the rest right-aligned."""
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) if rows else len(headers[i])
+              for i in range(len(headers))]
+
+    def line(cells):
+        return '  '.join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i])
+                         for i, c in enumerate(cells)).rstrip()
+
+    print(line(headers), file=out)
+    print('  '.join('-' * w for w in widths), file=out)
+    for r in rows:
+        print(line(r), file=out)
+    out.flush()
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def host_note():
+    """One line about the machine state, printed above each table: load matters here."""
+    try:
+        load = open('/proc/loadavg').read().split()[:3]
+    except OSError:
+        load = ['?'] * 3
+    return '# %s, %d cpus, load %s, nice %d, %s' % (
+        os.uname().nodename, os.cpu_count() or 0, ' '.join(load), os.nice(0),
+        time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()))
