@@ -6,7 +6,9 @@ interleaving them round by round, and reports medians and ratios rather than abs
 """
 import math
 import os
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -81,8 +83,16 @@ class Result:
         """A short reason for a failure, for a table footnote."""
         if self.timed_out:
             return 'timed out after %.0f s' % self.wall
-        lines = [l for l in (self.err or '').strip().splitlines() if l.strip()]
-        msg = lines[-1] if lines else (self.out or '').strip()[-120:]
+        lines = [l.strip() for l in (self.err or '').splitlines() if l.strip()]
+        # Prefer the line that names the error over trailers like "Node.js v20.x".
+        named = [l for l in lines if re.search(r'error|panicked|trap|unreachable|fail', l, re.I)]
+        msg = named[0] if named else lines[-1] if lines else (self.out or '').strip()[-120:]
+        if self.code is not None and self.code < 0:
+            try:
+                sig = signal.Signals(-self.code).name
+            except ValueError:
+                sig = 'signal %d' % -self.code
+            return 'killed by %s%s' % (sig, ': ' + msg[:160] if msg else '')
         return 'exit %s: %s' % (self.code, msg[:160])
 
 
