@@ -158,14 +158,14 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
-def table(headers, rows, out=sys.stdout):
-    """Print a plain-text table, first column left-aligned, the rest right-aligned."""
+def table(headers, rows, out=sys.stdout, left=(0,)):
+    """Print a plain-text table; columns in `left` left-aligned, the rest right-aligned."""
     rows = [[str(c) for c in r] for r in rows]
     widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) if rows else len(headers[i])
               for i in range(len(headers))]
 
     def line(cells):
-        return '  '.join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i])
+        return '  '.join(c.ljust(widths[i]) if i in left else c.rjust(widths[i])
                          for i, c in enumerate(cells)).rstrip()
 
     print(line(headers), file=out)
@@ -188,3 +188,104 @@ def host_note():
     return '# %s, %d cpus, load %s, nice %d, %s' % (
         os.uname().nodename, os.cpu_count() or 0, ' '.join(load), os.nice(0),
         time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()))
+
+
+# ---- OCI bundles and runtimes (lifecycle, wasm-start) -----------------------------------
+
+CGROUP_HIDE = '/sys/fs/cgroup/unified/cgroup.controllers'
+
+
+def make_bundle(path, args, annotations=None, files=None):
+    """A bundle at `path`: rootfs with /bin/busybox (static) and applet links, any `files`
+    ({rootfs-relative path: host file}), and config.json from `runc spec` (or `crun spec`)
+    with the given args, no terminal and the given annotations. Rebuilt every time: cheap."""
+    import json
+    rootfs = os.path.join(path, 'rootfs')
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    os.makedirs(os.path.join(rootfs, 'bin'))
+    for d in ('proc', 'dev', 'sys', 'tmp'):
+        os.makedirs(os.path.join(rootfs, d))
+    busybox = shutil.which('busybox') or '/bin/busybox'
+    shutil.copy2(busybox, os.path.join(rootfs, 'bin', 'busybox'))
+    for applet in ('true', 'sh', 'echo', 'cat'):
+        os.symlink('busybox', os.path.join(rootfs, 'bin', applet))
+    for rel, src in (files or {}).items():
+        dst = os.path.join(rootfs, rel.lstrip('/'))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(src, dst)
+    spec_tool = 'runc' if have('runc') else 'crun'
+    sh([spec_tool, 'spec'], cwd=path)
+    cfg_path = os.path.join(path, 'config.json')
+    with open(cfg_path) as f:
+        cfg = json.load(f)
+    cfg['process']['terminal'] = False
+    cfg['process']['args'] = list(args)
+    if annotations:
+        cfg.setdefault('annotations', {}).update(annotations)
+    with open(cfg_path, 'w') as f:
+        json.dump(cfg, f, indent=2)
+    return path
+
+
+def crun_wrapped(empty_file):
+    """crun 1.8.1 refuses this host's hybrid cgroup layout; hide cgroup2's controller list
+    in a private mount namespace first (HOST-NOTES.md). Returns an argv prefix."""
+    return ['unshare', '-m', 'sh', '-c',
+            'mount --bind %s %s && exec crun "$@"' % (empty_file, CGROUP_HIDE), 'crun']
+
+
+def wrapper_only(empty_file):
+    """The same wrapper running /bin/true: its cost, to subtract from crun's time."""
+    return ['unshare', '-m', 'sh', '-c',
+            'mount --bind %s %s && exec "$@"' % (empty_file, CGROUP_HIDE), 'wrapper', '/bin/true']
+
+
+def hyperfine_rounds(commands, runs, rounds, warmup=2):
+    """Time each argv in `commands` ({label: argv}) with hyperfine (no shell), `rounds` times
+    `runs` runs, the commands taking turns round by round so load changes hit all of them.
+    Returns {label: [seconds, ...]}."""
+    import json
+    import shlex
+    import tempfile
+    samples = {label: [] for label in commands}
+    labels = list(commands)
+    for rnd in range(rounds):
+        order = labels if rnd % 2 == 0 else labels[::-1]
+        with tempfile.NamedTemporaryFile(suffix='.json', delete=False) as tf:
+            jpath = tf.name
+        try:
+            cmd = ['hyperfine', '-N', '--style', 'none', '--runs', str(runs), '--warmup', str(warmup),
+                   '--export-json', jpath]
+            cmd += [shlex.join(commands[l]) for l in order]
+            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                raise RuntimeError('hyperfine failed: %s' % p.stderr.strip()[-300:])
+            with open(jpath) as f:
+                results = json.load(f)['results']
+            for label, res in zip(order, results):
+                samples[label].extend(res['times'])
+        finally:
+            os.unlink(jpath)
+    return samples
+
+
+def peak_rss_kb(argv, times=3):
+    """Max over `times` runs of /usr/bin/time -v's "Maximum resident set size" (KiB), or None."""
+    import tempfile
+    best = None
+    for _ in range(times):
+        with tempfile.NamedTemporaryFile(suffix='.time', delete=False) as tf:
+            tpath = tf.name
+        try:
+            p = subprocess.run(['/usr/bin/time', '-v', '-o', tpath] + list(argv),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if p.returncode != 0:
+                return None
+            for line in open(tpath):
+                if 'Maximum resident set size' in line:
+                    kb = int(line.rsplit(':', 1)[1])
+                    best = kb if best is None else max(best, kb)
+        finally:
+            os.unlink(tpath)
+    return best
