@@ -195,10 +195,11 @@ def host_note():
 CGROUP_HIDE = '/sys/fs/cgroup/unified/cgroup.controllers'
 
 
-def make_bundle(path, args, annotations=None, files=None):
-    """A bundle at `path`: rootfs with /bin/busybox (static) and applet links, any `files`
-    ({rootfs-relative path: host file}), and config.json from `runc spec` (or `crun spec`)
-    with the given args, no terminal and the given annotations. Rebuilt every time: cheap."""
+def make_bundle(path, args, annotations=None, files=None, busybox=True):
+    """A bundle at `path`: rootfs with /bin/busybox (static) and applet links unless
+    busybox=False, any `files` ({rootfs-relative path: host file}), and config.json from
+    `runc spec` (or `crun spec`) with the given args, no terminal and the given annotations.
+    Rebuilt every time: cheap."""
     import json
     rootfs = os.path.join(path, 'rootfs')
     if os.path.isdir(path):
@@ -206,10 +207,10 @@ def make_bundle(path, args, annotations=None, files=None):
     os.makedirs(os.path.join(rootfs, 'bin'))
     for d in ('proc', 'dev', 'sys', 'tmp'):
         os.makedirs(os.path.join(rootfs, d))
-    busybox = shutil.which('busybox') or '/bin/busybox'
-    shutil.copy2(busybox, os.path.join(rootfs, 'bin', 'busybox'))
-    for applet in ('true', 'sh', 'echo', 'cat'):
-        os.symlink('busybox', os.path.join(rootfs, 'bin', applet))
+    if busybox:
+        shutil.copy2(shutil.which('busybox') or '/bin/busybox', os.path.join(rootfs, 'bin', 'busybox'))
+        for applet in ('true', 'sh', 'echo', 'cat'):
+            os.symlink('busybox', os.path.join(rootfs, 'bin', applet))
     for rel, src in (files or {}).items():
         dst = os.path.join(rootfs, rel.lstrip('/'))
         os.makedirs(os.path.dirname(dst), exist_ok=True)
