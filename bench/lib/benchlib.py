@@ -71,9 +71,10 @@ def sh(cmd, **kw):
 class Result:
     """One timed process run: wall seconds, exit status, output, peak RSS of the child."""
 
-    def __init__(self, wall, code, out, err, maxrss_kb, timed_out=False):
+    def __init__(self, wall, code, out, err, maxrss_kb, timed_out=False, cpu=0.0):
         self.wall, self.code, self.out, self.err = wall, code, out, err
         self.maxrss_kb, self.timed_out = maxrss_kb, timed_out
+        self.cpu = cpu  # user + system seconds of the child and its reaped descendants
 
     @property
     def ok(self):
@@ -137,7 +138,8 @@ def timed_run(cmd, cwd=None, timeout=None, env=None):
     p.stdout.close()
     p.stderr.close()
     return Result(wall, p.returncode, b''.join(chunks['out']).decode(errors='replace'),
-                  b''.join(chunks['err']).decode(errors='replace'), ru.ru_maxrss, expired.is_set())
+                  b''.join(chunks['err']).decode(errors='replace'), ru.ru_maxrss, expired.is_set(),
+                  ru.ru_utime + ru.ru_stime)
 
 
 def fmt_time(sec, unit='s'):
