@@ -75,6 +75,7 @@ class Result:
         self.wall, self.code, self.out, self.err = wall, code, out, err
         self.maxrss_kb, self.timed_out = maxrss_kb, timed_out
         self.cpu = cpu  # user + system seconds of the child and its reaped descendants
+        self.note = ''  # extra context for why(), set by callers
 
     @property
     def ok(self):
@@ -83,7 +84,7 @@ class Result:
     def why(self):
         """A short reason for a failure, for a table footnote."""
         if self.timed_out:
-            return 'timed out after %.0f s' % self.wall
+            return 'timed out after %.0f s%s' % (self.wall, ' (%s)' % self.note if self.note else '')
         lines = [l.strip() for l in (self.err or '').splitlines() if l.strip()]
         # Prefer the line that names the error over trailers like "Node.js v20.x".
         named = [l for l in lines if re.search(r'error|panicked|trap|unreachable|fail', l, re.I)]
@@ -102,8 +103,9 @@ def timed_run(cmd, cwd=None, timeout=None, env=None):
     child's own peak RSS (wait4 rusage, so it covers exec'd images but not other runs)."""
     t0 = time.perf_counter()
     try:
+        # Own process group, so a timeout kills whatever the command started too.
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as e:
         return Result(0.0, 127, '', str(e), 0)
     chunks = {'out': [], 'err': []}
@@ -121,7 +123,7 @@ def timed_run(cmd, cwd=None, timeout=None, env=None):
     def kill():
         expired.set()
         try:
-            p.kill()
+            os.killpg(p.pid, signal.SIGKILL)
         except OSError:
             pass
 
