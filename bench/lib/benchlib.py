@@ -247,32 +247,37 @@ def wrapper_only(empty_file):
 
 
 def hyperfine_rounds(commands, runs, rounds, warmup=2):
-    """Time each argv in `commands` ({label: argv}) with hyperfine (no shell), `rounds` times
-    `runs` runs, the commands taking turns round by round so load changes hit all of them.
-    Returns {label: [seconds, ...]}."""
+    """Time each argv in `commands` ({label: argv}) with hyperfine (no shell): `rounds` rounds,
+    in each of which every command gets `runs` runs, the order alternating between rounds so
+    load changes hit all of them. One hyperfine call per command and round, so a command that
+    fails loses only its own row. Returns ({label: [seconds, ...]}, {label: why it failed})."""
     import json
     import shlex
     import tempfile
     samples = {label: [] for label in commands}
+    failed = {}
     labels = list(commands)
     for rnd in range(rounds):
-        order = labels if rnd % 2 == 0 else labels[::-1]
-        with tempfile.NamedTemporaryFile(suffix='.json', delete=False) as tf:
-            jpath = tf.name
-        try:
-            cmd = ['hyperfine', '-N', '--style', 'none', '--runs', str(runs), '--warmup', str(warmup),
-                   '--export-json', jpath]
-            cmd += [shlex.join(commands[l]) for l in order]
-            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            if p.returncode != 0:
-                raise RuntimeError('hyperfine failed: %s' % p.stderr.strip()[-300:])
-            with open(jpath) as f:
-                results = json.load(f)['results']
-            for label, res in zip(order, results):
-                samples[label].extend(res['times'])
-        finally:
-            os.unlink(jpath)
-    return samples
+        for label in (labels if rnd % 2 == 0 else labels[::-1]):
+            if label in failed:
+                continue
+            with tempfile.NamedTemporaryFile(suffix='.json', delete=False) as tf:
+                jpath = tf.name
+            try:
+                p = subprocess.run(['hyperfine', '-N', '--style', 'none', '--runs', str(runs),
+                                    '--warmup', str(warmup), '--export-json', jpath,
+                                    shlex.join(commands[label])],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                if p.returncode != 0:
+                    lines = [l for l in p.stderr.strip().splitlines() if l.strip()]
+                    first = lines[0].split('. ')[0] if lines else 'exit %d' % p.returncode
+                    failed[label] = 'failed during timing, round %d: %s' % (rnd + 1, first)
+                    continue
+                with open(jpath) as f:
+                    samples[label].extend(json.load(f)['results'][0]['times'])
+            finally:
+                os.unlink(jpath)
+    return samples, failed
 
 
 def peak_rss_kb(argv, times=3):
