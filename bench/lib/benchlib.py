@@ -250,11 +250,14 @@ def hyperfine_rounds(commands, runs, rounds, warmup=2):
     """Time each argv in `commands` ({label: argv}) with hyperfine (no shell): `rounds` rounds,
     in each of which every command gets `runs` runs, the order alternating between rounds so
     load changes hit all of them. One hyperfine call per command and round, so a command that
-    fails loses only its own row. Returns ({label: [seconds, ...]}, {label: why it failed})."""
+    fails loses only its own row. Returns ({label: [seconds, ...]}, {label: why it failed},
+    {label: mean user+system seconds per run}); CPU time does not grow when the machine is
+    busy the way wall time does."""
     import json
     import shlex
     import tempfile
     samples = {label: [] for label in commands}
+    cpu = {label: [] for label in commands}
     failed = {}
     labels = list(commands)
     for rnd in range(rounds):
@@ -274,10 +277,12 @@ def hyperfine_rounds(commands, runs, rounds, warmup=2):
                     failed[label] = 'failed during timing, round %d: %s' % (rnd + 1, first)
                     continue
                 with open(jpath) as f:
-                    samples[label].extend(json.load(f)['results'][0]['times'])
+                    res = json.load(f)['results'][0]
+                samples[label].extend(res['times'])
+                cpu[label].append(res['user'] + res['system'])
             finally:
                 os.unlink(jpath)
-    return samples, failed
+    return samples, failed, {l: sum(c) / len(c) for l, c in cpu.items() if c}
 
 
 def peak_rss_kb(argv, times=3):
