@@ -304,3 +304,23 @@ def peak_rss_kb(argv, times=3):
         finally:
             os.unlink(tpath)
     return best
+
+
+def add_json_option(ap):
+    ap.add_argument('--json', metavar='FILE', default=None,
+                    help='also write the raw samples and medians to FILE (JSON)')
+
+
+def dump_json(path, bench, data):
+    """Write `data` (plain dicts/lists/numbers) with the host state, for tracking over time."""
+    import json
+    if not path:
+        return
+    try:
+        load = open('/proc/loadavg').read().split()[:3]
+    except OSError:
+        load = []
+    doc = {'bench': bench, 'time': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+           'host': os.uname().nodename, 'cpus': os.cpu_count(), 'loadavg': load, 'data': data}
+    with open(path, 'w') as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
