@@ -1,11 +1,12 @@
 /* Float lane arithmetic: add/sub/mul/div/sqrt, min/max, pmin/pmax, abs/neg, ceil/floor/
  * trunc/nearest and compares.
  *
- * NaNs: the C operators and libm rounding functions are IEEE 754 operations, which return a
- * quiet NaN that either propagates an input NaN (quiet bit set) or is the default NaN; both
- * satisfy the spec's nan:canonical / nan:arithmetic results. abs and neg touch only the sign
- * bit, as the spec requires, so they keep NaN payloads. This relies on the host evaluating
- * float and double at their own precision (SSE on x86-64, not x87). */
+ * NaNs: the C operators and sqrt are IEEE 754 operations, which return a quiet NaN that
+ * either propagates an input NaN (quiet bit set) or is the default NaN; both satisfy the
+ * spec's nan:canonical / nan:arithmetic results. The rounding functions need help (see
+ * ROUND_QUIET). abs and neg touch only the sign bit, as the spec requires, so they keep NaN
+ * payloads. This relies on the host evaluating float and double at their own precision
+ * (SSE on x86-64, not x87). */
 #include <math.h>
 #include <stddef.h>
 
@@ -109,6 +110,10 @@ static inline double f64_max (double x, double y)
   return x > y ? x : y;
 }
 
+/* glibc's ceil/floor/trunc hand a signaling NaN back unchanged; Wasm wants a quiet one,
+ * which the NaN + NaN addition gives. */
+#define ROUND_QUIET(round, x) (isnan (x) ? (x) + (x) : round (x))
+
 /* Everything but min/max has the same shape for f32x4 and f64x2. ROUND_EVEN is the
  * ties-to-even rounding (nearbyint in the default rounding mode). */
 #define FLOAT_SHAPE(shape, field, FT, SIGN_BIT, CEIL, FLOOR, TRUNC, ROUND_EVEN, SQRT)   \
@@ -120,10 +125,10 @@ static inline double f64_max (double x, double y)
   FLOAT_BINARY (shape##_pmin, field, FT, y < x ? y : x)                                 \
   FLOAT_BINARY (shape##_pmax, field, FT, x < y ? y : x)                                 \
   FLOAT_UNARY (shape##_sqrt, field, FT, SQRT (x))                                       \
-  FLOAT_UNARY (shape##_ceil, field, FT, CEIL (x))                                       \
-  FLOAT_UNARY (shape##_floor, field, FT, FLOOR (x))                                     \
-  FLOAT_UNARY (shape##_trunc, field, FT, TRUNC (x))                                     \
-  FLOAT_UNARY (shape##_nearest, field, FT, ROUND_EVEN (x))                              \
+  FLOAT_UNARY (shape##_ceil, field, FT, ROUND_QUIET (CEIL, x))                          \
+  FLOAT_UNARY (shape##_floor, field, FT, ROUND_QUIET (FLOOR, x))                        \
+  FLOAT_UNARY (shape##_trunc, field, FT, ROUND_QUIET (TRUNC, x))                        \
+  FLOAT_UNARY (shape##_nearest, field, FT, ROUND_QUIET (ROUND_EVEN, x))                 \
   SIGN_BIT_UNARY (shape##_abs, field, x & ~SIGN_BIT)                                    \
   SIGN_BIT_UNARY (shape##_neg, field, x ^ SIGN_BIT)                                     \
   FLOAT_COMPARE (shape##_eq, field, FT, x == y)                                         \
