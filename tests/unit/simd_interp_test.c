@@ -1,0 +1,354 @@
+/* Differential test of the SIMD op functions against wabt's interpreter (wasm-interp), an
+ * independent implementation. For every op that is not a memory op, it builds functions
+ * that apply the op to constant operands (random bits mixed with edge values: NaNs, zeros,
+ * infinities, integer limits, rounding ties, conversion bounds), runs them all with
+ * `wasm-interp --run-all-exports`, and compares each result with the op function's.
+ *
+ * Float lanes of arithmetic results compare as "both NaN" when wabt gives a NaN (the spec
+ * lets NaN payloads differ), with ours required to be quiet; everything else, including
+ * abs/neg/pmin/pmax/lane moves of NaNs, must match bit for bit. Float scalars cross the text
+ * boundary reinterpreted as integers so no bits are lost in printing.
+ *
+ * SIMD_INTERP_SEED and SIMD_INTERP_CASES (per op) override the defaults; skips without
+ * wabt. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wasm/simd.h"
+#include "tap.h"
+
+typedef struct test_case {
+  uint32_t opcode;
+  wasm_v128 operands[3];
+  uint8_t imm[16];
+} test_case;
+
+static uint64_t rng_state;
+
+static uint64_t rng (void)
+{
+  /* xorshift64*: reproducible from the seed. */
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * UINT64_C (2685821657736338717);
+}
+
+static uint64_t pick (const uint64_t *values, size_t n)
+{
+  return values[rng () % n];
+}
+
+#define PICK(values) pick (values, sizeof values / sizeof values[0])
+
+static const uint64_t f32_edges[] = {
+  0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000,
+  0xffc00000, 0x7fa00000, 0xffa00001, 0x7fc12345, 0x00000001, 0x807fffff, 0x3fc00000,
+  0x40200000, 0xbf000000, 0xbfc00000, 0x3f000001, 0x4f000000, 0xcf000000, 0xcf000001,
+  0x4effffff, 0x4f800000, 0x4f7fffff, 0x7f7fffff, 0xff7fffff, 0x4b000001, 0x4affffff,
+  0xbf7fffff, 0x3effffff,
+};
+
+static const uint64_t f64_edges[] = {
+  0x0000000000000000, 0x8000000000000000, 0x3ff0000000000000, 0xbff0000000000000,
+  0x7ff0000000000000, 0xfff0000000000000, 0x7ff8000000000000, 0xfff8000000000000,
+  0x7ff4000000000000, 0xfff0000000000001, 0x7ff8000012345678, 0x0000000000000001,
+  0x41e0000000000000, 0xc1e0000000000000, 0xc1e0000000200000, 0xc1e00000001fffff,
+  0x41dfffffffe00000, 0x41dfffffffffffff, 0x41f0000000000000, 0x41efffffffffffff,
+  0x41effffffffe0000, 0x3fe0000000000000, 0xbfe0000000000000, 0x4004000000000000,
+  0x3ff0000010000000, 0x3ff0000030000000, 0x3ff0000010000001, 0x47efffffe0000000,
+  0x47efffffefffffff, 0x7fefffffffffffff, 0x36a0000000000000, 0x4330000000000001,
+  0xbfefffffffffffff,
+};
+
+static const uint64_t int16_edges[] = { 0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7ffe, 0x7fff,
+                                        0x8000, 0x8001, 0xff7f, 0xff80, 0xfffe, 0xffff,
+                                        0x4000, 0xc000, 0x00ff, 0x0101 };
+
+static const uint64_t int8_edges[] = { 0, 1, 2, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x40 };
+
+static const uint64_t int32_edges[] = { 0, 1, 0x7fffffff, 0x80000000, 0x80000001,
+                                        0xffffffff, 0xfffffffe, 0x00007fff, 0xffff8000,
+                                        0x00008000, 0x0000ffff, 0x00010000 };
+
+/* A vector whose 64-bit halves each mix one flavour of edge value or random bits. */
+static wasm_v128 random_v128 (void)
+{
+  wasm_v128 v;
+  for (int half = 0; half < 2; half++)
+    {
+      uint64_t bits = 0;
+      switch (rng () % 7)
+        {
+        case 0:
+          bits = rng ();
+          break;
+        case 1:
+          bits = PICK (f32_edges) | PICK (f32_edges) << 32;
+          break;
+        case 2:
+          bits = PICK (f64_edges);
+          break;
+        case 3:
+          for (int i = 0; i < 8; i++)
+            bits |= PICK (int8_edges) << (8 * i);
+          break;
+        case 4:
+          for (int i = 0; i < 4; i++)
+            bits |= PICK (int16_edges) << (16 * i);
+          break;
+        case 5:
+          bits = PICK (int32_edges) | PICK (int32_edges) << 32;
+          break;
+        case 6:
+          bits = rng () & (rng () >> (rng () % 64)); /* sparse: small values, shift counts */
+          break;
+        }
+      v.u64[half] = bits;
+    }
+  return v;
+}
+
+static wasm_v128 random_scalar (wasm_valtype type, const char *name)
+{
+  wasm_v128 v = { 0 };
+  int is_shift = strstr (name, ".sh") != NULL;
+  switch (type)
+    {
+    case WASM_I32:
+      v.u32[0] = is_shift ? (rng () % 3 ? rng () % 80 : (uint32_t) rng ())
+                 : rng () % 2 ? (uint32_t) rng () : PICK (int32_edges);
+      break;
+    case WASM_I64:
+      v.u64[0] = rng () % 2 ? rng () : PICK (int32_edges) * 0x100000001;
+      break;
+    case WASM_F32:
+      v.u32[0] = rng () % 2 ? (uint32_t) rng () : PICK (f32_edges);
+      break;
+    case WASM_F64:
+      v.u64[0] = rng () % 2 ? rng () : PICK (f64_edges);
+      break;
+    default:
+      return random_v128 ();
+    }
+  return v;
+}
+
+/* ---- Text ------------------------------------------------------------------------------- */
+
+static void write_operand (FILE *f, wasm_valtype type, const wasm_v128 *v)
+{
+  switch (type)
+    {
+    case WASM_I32:
+      fprintf (f, " (i32.const 0x%" PRIx32 ")", v->u32[0]);
+      break;
+    case WASM_I64:
+      fprintf (f, " (i64.const 0x%" PRIx64 ")", v->u64[0]);
+      break;
+    case WASM_F32:
+      fprintf (f, " (f32.reinterpret_i32 (i32.const 0x%" PRIx32 "))", v->u32[0]);
+      break;
+    case WASM_F64:
+      fprintf (f, " (f64.reinterpret_i64 (i64.const 0x%" PRIx64 "))", v->u64[0]);
+      break;
+    default:
+      fprintf (f, " (v128.const i32x4 0x%" PRIx32 " 0x%" PRIx32 " 0x%" PRIx32 " 0x%" PRIx32 ")",
+               v->u32[0], v->u32[1], v->u32[2], v->u32[3]);
+      break;
+    }
+}
+
+static void write_case (FILE *f, int index, const test_case *tc)
+{
+  const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+  wasm_valtype result = info->result;
+  int wrapped = result == WASM_F32 || result == WASM_F64;
+  fprintf (f, "  (func (export \"f%d\") (result %s) ", index,
+           result == WASM_F32 || result == WASM_I32 ? "i32"
+           : result == WASM_F64 || result == WASM_I64 ? "i64" : "v128");
+  if (wrapped)
+    fprintf (f, "(%s ", result == WASM_F32 ? "i32.reinterpret_f32" : "i64.reinterpret_f64");
+  fprintf (f, "(%s", info->name);
+  if (info->imm == SIMD_IMM_LANE)
+    fprintf (f, " %u", tc->imm[0]);
+  else if (info->imm == SIMD_IMM_SHUFFLE)
+    for (int i = 0; i < 16; i++)
+      fprintf (f, " %u", tc->imm[i]);
+  else if (info->imm == SIMD_IMM_V128)
+    {
+      fprintf (f, " i8x16");
+      for (int i = 0; i < 16; i++)
+        fprintf (f, " 0x%02x", tc->imm[i]);
+    }
+  for (int i = 0; i < info->nparams; i++)
+    write_operand (f, info->params[i], &tc->operands[i]);
+  fprintf (f, ")%s)\n", wrapped ? ")" : "");
+}
+
+/* ---- Comparison ------------------------------------------------------------------------- */
+
+/* Ops whose float lanes are the result of IEEE arithmetic, so NaN payloads may differ. */
+static int nan_payload_free (const char *name)
+{
+  static const char *const ops[] = { ".add", ".sub", ".mul", ".div", ".sqrt", ".min", ".max",
+                                     ".ceil", ".floor", ".trunc", ".nearest", ".demote",
+                                     ".promote" };
+  if (strncmp (name, "f32x4.", 6) != 0 && strncmp (name, "f64x2.", 6) != 0)
+    return 0;
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    {
+      size_t n = strlen (ops[i]);
+      if (strncmp (name + 5, ops[i], n) == 0 && (name[5 + n] == '\0' || name[5 + n] == '_'))
+        return 1;
+    }
+  return 0;
+}
+
+static int lanes_match (const char *name, const wasm_v128 *ours, const wasm_v128 *theirs)
+{
+  if (!nan_payload_free (name))
+    return memcmp (ours, theirs, sizeof *ours) == 0;
+  /* demote gives f32 lanes, promote f64 lanes, the rest their own shape. */
+  int f64_lanes = strncmp (name, "f64x2.", 6) == 0;
+  for (int i = 0; i < (f64_lanes ? 2 : 4); i++)
+    {
+      uint64_t o = f64_lanes ? ours->u64[i] : ours->u32[i];
+      uint64_t t = f64_lanes ? theirs->u64[i] : theirs->u32[i];
+      uint64_t abs_mask = f64_lanes ? UINT64_C (0x7fffffffffffffff) : 0x7fffffff;
+      uint64_t inf = f64_lanes ? UINT64_C (0x7ff0000000000000) : 0x7f800000;
+      uint64_t quiet = f64_lanes ? UINT64_C (0x7ff8000000000000) : 0x7fc00000;
+      if ((t & abs_mask) > inf)
+        {
+          if ((o & quiet) != quiet)
+            return 0;
+        }
+      else if (o != t)
+        return 0;
+    }
+  return 1;
+}
+
+/* Parses "fN() => v128 i32x4:0x... 0x... 0x... 0x..." or "fN() => i32:123". */
+static int parse_result (const char *line, int *index, wasm_v128 *out)
+{
+  memset (out, 0, sizeof *out);
+  const char *arrow = strstr (line, "() => ");
+  if (line[0] != 'f' || !arrow)
+    return 0;
+  *index = atoi (line + 1);
+  const char *value = arrow + 6;
+  if (strncmp (value, "v128 i32x4:", 11) == 0)
+    return sscanf (value + 11, "%" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32, &out->u32[0],
+                   &out->u32[1], &out->u32[2], &out->u32[3]) == 4;
+  if (strncmp (value, "i32:", 4) == 0)
+    return (out->u32[0] = strtoul (value + 4, NULL, 10)), 1;
+  if (strncmp (value, "i64:", 4) == 0)
+    return (out->u64[0] = strtoull (value + 4, NULL, 10)), 1;
+  return 0;
+}
+
+int main (void)
+{
+  if (system ("command -v wat2wasm >/dev/null && command -v wasm-interp >/dev/null") != 0)
+    {
+      printf ("ok 1 # skip wabt (wat2wasm, wasm-interp) not installed\n");
+      return tap_done ();
+    }
+  const char *seed_env = getenv ("SIMD_INTERP_SEED"), *cases_env = getenv ("SIMD_INTERP_CASES");
+  rng_state = seed_env ? strtoull (seed_env, NULL, 0) : UINT64_C (0x5eed5eed5eed);
+  if (rng_state == 0)
+    rng_state = 1;
+  int per_op = cases_env ? atoi (cases_env) : 60;
+  printf ("# seed 0x%" PRIx64 ", %d cases per op\n", rng_state, per_op);
+
+  test_case *cases = calloc (256 * (size_t) per_op, sizeof *cases);
+  int ncases = 0, nops = 0;
+  for (uint32_t op = 0; op < 256; op++)
+    {
+      const simd_opinfo *info = simd_opinfo_get (op);
+      if (!info || info->mem_bytes)
+        continue;
+      nops++;
+      for (int k = 0; k < per_op; k++)
+        {
+          test_case *tc = &cases[ncases++];
+          tc->opcode = op;
+          for (int i = 0; i < info->nparams; i++)
+            tc->operands[i] = random_scalar (info->params[i], info->name);
+          if (info->imm == SIMD_IMM_LANE)
+            tc->imm[0] = rng () % info->lanes;
+          for (int i = 0; i < 16; i++)
+            {
+              if (info->imm == SIMD_IMM_SHUFFLE)
+                tc->imm[i] = rng () % 32;
+              else if (info->imm == SIMD_IMM_V128)
+                tc->imm[i] = rng ();
+            }
+        }
+    }
+
+  char dir[] = "/tmp/simd-interp-XXXXXX", path[256], cmd[1024];
+  if (!mkdtemp (dir))
+    return perror ("mkdtemp"), 1;
+  snprintf (path, sizeof path, "%s/cases.wat", dir);
+  FILE *f = fopen (path, "w");
+  fprintf (f, "(module\n");
+  for (int i = 0; i < ncases; i++)
+    write_case (f, i, &cases[i]);
+  fprintf (f, ")\n");
+  fclose (f);
+  snprintf (cmd, sizeof cmd, "wat2wasm %s -o %s/cases.wasm 2>&1 | head -5 | sed 's/^/# /'; "
+            "test -s %s/cases.wasm", path, dir, dir);
+  tap_ok (system (cmd) == 0, "wat2wasm accepts %d cases over %d ops", ncases, nops);
+
+  snprintf (cmd, sizeof cmd, "wasm-interp --run-all-exports %s/cases.wasm", dir);
+  FILE *out = popen (cmd, "r");
+  int *op_failures = calloc (256, sizeof *op_failures);
+  int compared = 0, mismatches = 0, reported = 0;
+  char line[512];
+  while (out && fgets (line, sizeof line, out))
+    {
+      int index;
+      wasm_v128 theirs, ours;
+      if (!parse_result (line, &index, &theirs) || index < 0 || index >= ncases)
+        continue;
+      const test_case *tc = &cases[index];
+      const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+      const uint8_t *imm = info->imm == SIMD_IMM_NONE ? NULL : tc->imm;
+      info->fn (&ours, &tc->operands[0], &tc->operands[1], &tc->operands[2], imm);
+      compared++;
+      if (lanes_match (info->name, &ours, &theirs))
+        continue;
+      mismatches++;
+      op_failures[tc->opcode]++;
+      if (reported++ < 20)
+        {
+          printf ("# %s f%d:", info->name, index);
+          for (int i = 0; i < info->nparams; i++)
+            printf (" %08" PRIx32 "%08" PRIx32 "%08" PRIx32 "%08" PRIx32, tc->operands[i].u32[3],
+                    tc->operands[i].u32[2], tc->operands[i].u32[1], tc->operands[i].u32[0]);
+          printf ("\n#   wabt %08" PRIx32 "%08" PRIx32 "%08" PRIx32 "%08" PRIx32
+                  "\n#   ours %08" PRIx32 "%08" PRIx32 "%08" PRIx32 "%08" PRIx32 "\n",
+                  theirs.u32[3], theirs.u32[2], theirs.u32[1], theirs.u32[0], ours.u32[3],
+                  ours.u32[2], ours.u32[1], ours.u32[0]);
+        }
+    }
+  if (out)
+    pclose (out);
+  tap_eq_int (compared, ncases, "wasm-interp ran every case");
+  for (uint32_t op = 0; op < 256; op++)
+    if (op_failures[op])
+      printf ("# %s: %d mismatches\n", simd_opinfo_get (op)->name, op_failures[op]);
+  tap_eq_int (mismatches, 0, "every result matches wabt's interpreter");
+
+  snprintf (cmd, sizeof cmd, "rm -rf %s", dir);
+  if (system (cmd) != 0)
+    printf ("# could not remove %s\n", dir);
+  free (op_failures);
+  free (cases);
+  return tap_done ();
+}
