@@ -34,7 +34,8 @@ typedef struct ctrl_frame {
   uint32_t nparams, nresults;
   const wasm_valtype *params, *results;
   uint32_t height, slot_height;
-  bool unreachable;
+  bool unreachable; /* validation: the rest of the frame is unreachable (stack polymorphic) */
+  bool dead;        /* the whole frame is unreachable code: nothing is emitted */
   uint32_t loop_pos;
   patch else_patch;
   patch *patches;
@@ -95,7 +96,7 @@ static int invalid (compiler *c, const char *what)
 
 /* ---- Code emission ----------------------------------------------------------------------- */
 
-static bool live (compiler *c) { return !c->cs[c->cn - 1].unreachable; }
+static bool live (compiler *c) { return !c->cs[c->cn - 1].unreachable && !c->cs[c->cn - 1].dead; }
 
 static void emit_word (compiler *c, uint32_t w)
 {
@@ -215,6 +216,22 @@ static int check_top (compiler *c, uint32_t n, const wasm_valtype *t)
     if (pop (c, t[i], &tmp[i]) < 0)
       return -1;
   for (uint32_t i = 0; i < n; i++)
+    {
+      if (!tmp[i].type)
+        tmp[i].type = t[i];
+      repush (c, tmp[i]);
+    }
+  return 0;
+}
+
+/* br_table's variant: values of unknown type stay unknown, so every target can match. */
+static int check_top_untyped (compiler *c, uint32_t n, const wasm_valtype *t)
+{
+  ventry tmp[n ? n : 1];
+  for (uint32_t i = n; i-- > 0;)
+    if (pop (c, t[i], &tmp[i]) < 0)
+      return -1;
+  for (uint32_t i = 0; i < n; i++)
     repush (c, tmp[i]);
   return 0;
 }
@@ -281,7 +298,7 @@ static void push_frame (compiler *c, enum frame_kind kind, uint32_t np, const wa
   f->results = res;
   f->height = c->vn;
   f->slot_height = c->cur_slots;
-  f->unreachable = c->cn > 1 && c->cs[c->cn - 2].unreachable;
+  f->dead = c->cn > 1 && (c->cs[c->cn - 2].unreachable || c->cs[c->cn - 2].dead);
   f->else_patch.instr = NONE;
   for (uint32_t i = 0; i < np; i++)
     push (c, p[i]);
@@ -395,7 +412,9 @@ static int read_memarg (compiler *c, uint32_t natural_bytes, uint32_t *offset)
     return -1;
   if (c->m->nmems == 0)
     return invalid (c, "unknown memory 0");
-  if (align >= 32 || (1u << align) > natural_bytes)
+  if (align >= 32)
+    return MALFORMED (&c->r, "malformed memop flags");
+  if ((1u << align) > natural_bytes)
     return invalid (c, "alignment must not be larger than natural");
   return 0;
 }
@@ -678,7 +697,7 @@ static int compile_br_table (compiler *c)
           invalid (c, "type mismatch: br_table targets differ in arity");
           goto out;
         }
-      if (check_label_values (c, f) < 0)
+      if (check_top_untyped (c, label_arity (f), label_types (f)) < 0)
         goto out;
     }
   if (live (c))
@@ -756,6 +775,8 @@ static int compile_end (compiler *c)
     {
       if (reached)
         emit_return_from (c, f->slot_height);
+      free (f->patches);
+      c->cn = 0;
       return 0;
     }
   uint32_t nres = f->nresults;
@@ -900,6 +921,17 @@ static int compile_simd (compiler *c)
   return 0;
 }
 
+/* Data indices in code need the data count section; without data segments at all, an index
+ * is simply unknown. */
+static int check_data_count (compiler *c)
+{
+  if (c->m->has_data_count)
+    return 0;
+  if (c->m->has_data_section)
+    return MALFORMED (&c->r, "data count section required");
+  return invalid (c, "unknown data segment");
+}
+
 static int compile_fc (compiler *c)
 {
   uint32_t sub;
@@ -914,12 +946,12 @@ static int compile_fc (compiler *c)
     {
     case 8: /* memory.init */
       c->opname = "memory.init";
-      if (!m->has_data_count)
-        return MALFORMED (&c->r, "data count section required");
-      if (read_index (c, m->ndatas, "data segment", &x) < 0 || read_zero_byte (c) < 0)
-        return -1;
       if (m->nmems == 0)
         return invalid (c, "unknown memory 0");
+      if (check_data_count (c) < 0)
+        return -1;
+      if (read_index (c, m->ndatas, "data segment", &x) < 0 || read_zero_byte (c) < 0)
+        return -1;
       if (pop (c, WASM_I32, &a) < 0 || pop (c, WASM_I32, &b) < 0 || pop (c, WASM_I32, &d) < 0)
         return -1;
       if (live (c))
@@ -933,8 +965,8 @@ static int compile_fc (compiler *c)
       return 0;
     case 9: /* data.drop */
       c->opname = "data.drop";
-      if (!m->has_data_count)
-        return MALFORMED (&c->r, "data count section required");
+      if (check_data_count (c) < 0)
+        return -1;
       if (read_index (c, m->ndatas, "data segment", &x) < 0)
         return -1;
       if (live (c))
@@ -1161,7 +1193,7 @@ static int compile_instr (compiler *c, uint8_t opcode)
         c->code[f->else_patch.word] = c->n - f->else_patch.instr;
       f->else_patch.instr = NONE;
       f->kind = FRAME_ELSE;
-      f->unreachable = c->cn > 1 && c->cs[c->cn - 2].unreachable;
+      f->unreachable = false;
       for (uint32_t i = 0; i < f->nparams; i++)
         push (c, f->params[i]);
       label_here (c);
@@ -1526,11 +1558,6 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       read_u8 (&c.r, &opcode);
       if (compile_instr (&c, opcode) < 0)
         goto out;
-      if (c.cs[c.cn - 1].kind == FRAME_FUNC && opcode == 0x0b)
-        {
-          free (c.cs[0].patches);
-          c.cn = 0;
-        }
     }
   if (c.r.p != c.r.end)
     {

@@ -84,7 +84,7 @@ static int read_reftype (reader *r, wasm_valtype *out)
   return 0;
 }
 
-static int read_name (reader *r, char **out)
+static int read_name_len (reader *r, char **out, uint32_t *out_len)
 {
   uint32_t len;
   const uint8_t *s;
@@ -117,7 +117,14 @@ static int read_name (reader *r, char **out)
   *out = malloc (len + 1);
   memcpy (*out, s, len);
   (*out)[len] = 0;
+  *out_len = len;
   return 0;
+}
+
+static int read_name (reader *r, char **out)
+{
+  uint32_t len;
+  return read_name_len (r, out, &len);
 }
 
 static int read_limits (reader *r, limits_t *lim, uint32_t max_allowed, const char *what)
@@ -171,6 +178,12 @@ static int read_global_type (reader *r, global_type *g)
 static const global_type *global_at (const wasm_module *m, uint32_t index)
 {
   return index < m->nglobals ? &m->globals[index] : NULL;
+}
+
+static bool opcode_exists (uint8_t op)
+{
+  return op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26)
+         || (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) || op == 0xfc || op == 0xfd;
 }
 
 /* A constant expression: one instruction then `end`. `nglobals_visible`: how many globals a
@@ -260,7 +273,11 @@ int read_const_expr (reader *r, wasm_module *m, wasm_valtype want, uint32_t nglo
     case 0x0b:
       return INVALID (r, "type mismatch in constant expression");
     default:
-      /* Any other instruction is well-formed but not constant. */
+      if (!opcode_exists (op))
+        {
+          r->p--;
+          return MALFORMED (r, "illegal opcode");
+        }
       return INVALID (r, "constant expression required");
     }
   if (read_u8 (r, &op) < 0)
@@ -360,6 +377,8 @@ static int section_imports (reader *r, wasm_module *m)
           return MALFORMED (r, "malformed import kind");
         }
     }
+  if (m->nimported_mems > 1)
+    return INVALID (r, "multiple memories");
   return 0;
 }
 
@@ -471,7 +490,7 @@ static int section_exports (reader *r, wasm_module *m)
     {
       export_t *e = &m->exports[i];
       uint8_t kind;
-      if (read_name (r, &e->name) < 0)
+      if (read_name_len (r, &e->name, &e->name_len) < 0)
         return -1;
       m->nexports = i + 1;
       if (read_u8 (r, &kind) < 0 || read_u32 (r, &e->index) < 0)
@@ -493,7 +512,7 @@ static int section_exports (reader *r, wasm_module *m)
       if (kind == 0)
         m->func_declared[e->index] = 1;
       for (uint32_t k = 0; k < i; k++)
-        if (strcmp (m->exports[k].name, e->name) == 0)
+        if (m->exports[k].name_len == e->name_len && memcmp (m->exports[k].name, e->name, e->name_len) == 0)
           return INVALID (r, "duplicate export name");
     }
   return 0;
@@ -693,6 +712,25 @@ void module_free_contents (wasm_module *m)
   free (m->func_declared);
 }
 
+/* Look ahead over the section headers after the code section for a data section. */
+static bool data_section_follows (const reader *r)
+{
+  reader ahead = *r;
+  wasm_error quiet = { 0 };
+  ahead.err = &quiet;
+  while (ahead.p < ahead.end)
+    {
+      uint8_t id;
+      uint32_t size;
+      if (read_u8 (&ahead, &id) < 0 || read_u32 (&ahead, &size) < 0 || size > (size_t) (ahead.end - ahead.p))
+        return false;
+      if (id == 11)
+        return true;
+      ahead.p += size;
+    }
+  return false;
+}
+
 /* Canonical section order; the data count section (12) sits between elements and code. */
 static int section_rank (uint8_t id)
 {
@@ -767,6 +805,7 @@ int module_decode (wasm_module *m, const uint8_t *bytes, size_t len, wasm_error 
         case 8: rc = section_start (&s, m); break;
         case 9: rc = section_elements (&s, m); break;
         case 10:
+          m->has_data_section = data_section_follows (&r);
           m->codes = calloc (m->nfuncs - m->nimported_funcs + 1, sizeof *m->codes);
           saw_code = true;
           rc = section_code (&s, m, &ncodes);

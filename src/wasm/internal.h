@@ -62,7 +62,7 @@ typedef struct import_t {
   global_type global;
 } import_t;
 
-typedef struct export_t { char *name; wasm_extern_kind kind; uint32_t index; } export_t;
+typedef struct export_t { char *name; uint32_t name_len; wasm_extern_kind kind; uint32_t index; } export_t;
 
 typedef enum seg_mode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARATIVE } seg_mode;
 
@@ -116,6 +116,7 @@ struct wasm_module {
   uint32_t ndatas;
   data_seg *datas;
   bool has_data_count;
+  bool has_data_section;     /* known before the code section is compiled */
   uint8_t *func_declared;    /* functions ref.func may name */
 };
 

@@ -168,9 +168,14 @@ static wasm_extern instance_extern (wasm_instance *inst, wasm_extern_kind kind, 
 
 int wasm_instance_export (wasm_instance *inst, const char *name, wasm_extern *out)
 {
+  return wasm_instance_export_bytes (inst, name, strlen (name), out);
+}
+
+int wasm_instance_export_bytes (wasm_instance *inst, const char *name, size_t len, wasm_extern *out)
+{
   const wasm_module *m = inst->module;
   for (uint32_t i = 0; i < m->nexports; i++)
-    if (strcmp (m->exports[i].name, name) == 0)
+    if (m->exports[i].name_len == len && memcmp (m->exports[i].name, name, len) == 0)
       {
         *out = instance_extern (inst, m->exports[i].kind, m->exports[i].index);
         return 0;

@@ -89,10 +89,10 @@
   X (0x8a, i64_rotr, B, I64, I64, u64, u64, (a >> (b & 63)) | (a << ((64 - b) & 63)), 0)         \
   X (0x8b, f32_abs, U, F32, F32, u32, u32, a & 0x7fffffffu, 0)                                   \
   X (0x8c, f32_neg, U, F32, F32, u32, u32, a ^ 0x80000000u, 0)                                   \
-  X (0x8d, f32_ceil, U, F32, F32, f32, f32, ceilf (a), 0)                                        \
-  X (0x8e, f32_floor, U, F32, F32, f32, f32, floorf (a), 0)                                      \
-  X (0x8f, f32_trunc, U, F32, F32, f32, f32, truncf (a), 0)                                      \
-  X (0x90, f32_nearest, U, F32, F32, f32, f32, nearbyintf (a), 0)                                \
+  X (0x8d, f32_ceil, U, F32, F32, f32, f32, ROUNDED (ceilf, a), 0)                                        \
+  X (0x8e, f32_floor, U, F32, F32, f32, f32, ROUNDED (floorf, a), 0)                                      \
+  X (0x8f, f32_trunc, U, F32, F32, f32, f32, ROUNDED (truncf, a), 0)                                      \
+  X (0x90, f32_nearest, U, F32, F32, f32, f32, ROUNDED (nearbyintf, a), 0)                                \
   X (0x91, f32_sqrt, U, F32, F32, f32, f32, sqrtf (a), 0)                                        \
   X (0x92, f32_add, B, F32, F32, f32, f32, a + b, 0)                                             \
   X (0x93, f32_sub, B, F32, F32, f32, f32, a - b, 0)                                             \
@@ -103,10 +103,10 @@
   X (0x98, f32_copysign, B, F32, F32, u32, u32, (a & 0x7fffffffu) | (b & 0x80000000u), 0)        \
   X (0x99, f64_abs, U, F64, F64, u64, u64, a & 0x7fffffffffffffffull, 0)                         \
   X (0x9a, f64_neg, U, F64, F64, u64, u64, a ^ 0x8000000000000000ull, 0)                         \
-  X (0x9b, f64_ceil, U, F64, F64, f64, f64, ceil (a), 0)                                         \
-  X (0x9c, f64_floor, U, F64, F64, f64, f64, floor (a), 0)                                       \
-  X (0x9d, f64_trunc, U, F64, F64, f64, f64, trunc (a), 0)                                       \
-  X (0x9e, f64_nearest, U, F64, F64, f64, f64, nearbyint (a), 0)                                 \
+  X (0x9b, f64_ceil, U, F64, F64, f64, f64, ROUNDED (ceil, a), 0)                                         \
+  X (0x9c, f64_floor, U, F64, F64, f64, f64, ROUNDED (floor, a), 0)                                       \
+  X (0x9d, f64_trunc, U, F64, F64, f64, f64, ROUNDED (trunc, a), 0)                                       \
+  X (0x9e, f64_nearest, U, F64, F64, f64, f64, ROUNDED (nearbyint, a), 0)                                 \
   X (0x9f, f64_sqrt, U, F64, F64, f64, f64, sqrt (a), 0)                                         \
   X (0xa0, f64_add, B, F64, F64, f64, f64, a + b, 0)                                             \
   X (0xa1, f64_sub, B, F64, F64, f64, f64, a - b, 0)                                             \
@@ -206,6 +206,10 @@ typedef enum op_id {
 #undef MEM_ENUM
   OP_COUNT
 } op_id;
+
+/* Rounding ops must return a quiet NaN for any NaN input; libm may pass a signalling one
+ * through unchanged. */
+#define ROUNDED(fn, a) ((a) != (a) ? (a) + (a) : fn (a))
 
 /* Float min/max with Wasm's NaN and signed-zero rules. */
 static inline float wasm_fminf (float a, float b)
