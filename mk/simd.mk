@@ -1,6 +1,6 @@
 # SIMD checks. `make simd-check` runs the SIMD unit tests: the op table's shape, names and
 # opcodes against wabt, the spec suite's expectations (with a per-op coverage table),
-# hand-worked corner cases, and a differential run against wabt's interpreter.
+# hand-worked corner cases, and a differential run against wabt's interpreter and V8.
 # `make simd-fuzz` repeats the differential run with fresh seeds and many more cases
 # (SIMD_FUZZ_ROUNDS rounds of SIMD_FUZZ_CASES cases per op).
 SIMD_UNIT_TESTS := $(filter $(BUILD)/tests/unit/simd_%,$(UNIT_TESTS))
@@ -11,9 +11,9 @@ SIMD_FUZZ_CASES ?= 1000
 simd-check: $(SIMD_UNIT_TESTS)
 	@status=0; for t in $^; do echo "# $$t"; $$t || status=1; done; exit $$status
 
-simd-fuzz: $(BUILD)/tests/unit/simd_interp_test
+simd-fuzz: $(BUILD)/tests/unit/simd_reference_test
 	@status=0; for i in $$(seq $(SIMD_FUZZ_ROUNDS)); do \
-	  out=$$(SIMD_INTERP_SEED=$$(od -An -N8 -tu8 /dev/urandom | tr -d ' ') \
-	         SIMD_INTERP_CASES=$(SIMD_FUZZ_CASES) $< 2>&1) || status=1; \
+	  out=$$(SIMD_REFERENCE_SEED=$$(od -An -N8 -tu8 /dev/urandom | tr -d ' ') \
+	         SIMD_REFERENCE_CASES=$(SIMD_FUZZ_CASES) $< 2>&1) || status=1; \
 	  echo "$$out" | grep -v '^ok'; \
 	done; exit $$status
