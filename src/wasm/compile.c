@@ -760,7 +760,8 @@ static int compile_end (compiler *c)
   if (c->vn != f->height + f->nresults)
     return invalid (c, "type mismatch: values remain at end of block");
   if (f->kind == FRAME_IF
-      && (f->nparams != f->nresults || memcmp (f->params, f->results, f->nparams * sizeof *f->params)))
+      && (f->nparams != f->nresults
+          || (f->nparams && memcmp (f->params, f->results, f->nparams * sizeof *f->params))))
     return invalid (c, "type mismatch: if without else must not change the stack");
   bool was_live = live (c);
   /* The fallthrough leaves the results in their canonical slots: the label's slots. */

@@ -113,6 +113,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define SAT(a, lo, hi, T, min, max) (a != a ? (T) 0 : a <= (lo) ? (T) (min) : a >= (hi) ? (T) (max) : (T) a)
 
   /* Entry: the caller (exec_invoke) checked the stack and placed the arguments. */
+  ctx->current = func;
   {
     const code_t *code = func->code;
     memset (fp + code->param_slots, 0, code->local_slots * sizeof *fp);
@@ -199,7 +200,8 @@ L_memory_fill: {
   uint64_t d = S (1).u32, n = S (3).u32;
   if (d + n > inst->mem0->size)
     TRAP (MEMORY_OUT_OF_BOUNDS);
-  memset (mem_base + d, (int) S (2).u32, n);
+  if (n)
+    memset (mem_base + d, (int) S (2).u32, n);
   ip += 4;
   NEXT ();
 }
@@ -207,7 +209,8 @@ L_memory_copy: {
   uint64_t d = S (1).u32, s = S (2).u32, n = S (3).u32;
   if (d + n > inst->mem0->size || s + n > inst->mem0->size)
     TRAP (MEMORY_OUT_OF_BOUNDS);
-  memmove (mem_base + d, mem_base + s, n);
+  if (n)
+    memmove (mem_base + d, mem_base + s, n);
   ip += 4;
   NEXT ();
 }
@@ -216,7 +219,8 @@ L_memory_init: {
   uint64_t d = S (2).u32, s = S (3).u32, n = S (4).u32;
   if (s + n > inst->data_len[seg] || d + n > inst->mem0->size)
     TRAP (MEMORY_OUT_OF_BOUNDS);
-  memcpy (mem_base + d, inst->module->datas[seg].bytes + s, n);
+  if (n)
+    memcpy (mem_base + d, inst->module->datas[seg].bytes + s, n);
   ip += 5;
   NEXT ();
 }
@@ -268,7 +272,8 @@ L_table_copy: {
   uint64_t d = S (3).u32, s = S (4).u32, n = S (5).u32;
   if (d + n > td->size || s + n > ts->size)
     TRAP_MSG (TABLE_OUT_OF_BOUNDS, "out of bounds table access");
-  memmove (td->elems + d, ts->elems + s, n * sizeof *td->elems);
+  if (n)
+    memmove (td->elems + d, ts->elems + s, n * sizeof *td->elems);
   ip += 6;
   NEXT ();
 }
@@ -278,7 +283,8 @@ L_table_init: {
   uint64_t d = S (3).u32, s = S (4).u32, n = S (5).u32;
   if (s + n > inst->elem_len[seg] || d + n > t->size)
     TRAP_MSG (TABLE_OUT_OF_BOUNDS, "out of bounds table access");
-  memcpy (t->elems + d, inst->elem_items[seg] + s, n * sizeof *t->elems);
+  if (n)
+    memcpy (t->elems + d, inst->elem_items[seg] + s, n * sizeof *t->elems);
   ip += 6;
   NEXT ();
 }
@@ -373,6 +379,7 @@ L_ret:
     ip = f->ip;
     fp = f->fp;
     func = f->func;
+    ctx->current = func;
     inst = func->inst;
     RELOAD_MEMORY ();
     NEXT ();
@@ -405,7 +412,6 @@ L_call_indirect: {
     if (callee->host)
       {
         store->depth = depth;
-        ctx->current = func;
         if (exec_call_host (ctx, callee, inst, callee_fp) < 0)
           {
             store->depth = entry_depth;
@@ -419,6 +425,7 @@ L_call_indirect: {
       TRAP (CALL_STACK_EXHAUSTED);
     frames[depth++] = (call_frame){ ip + len, fp, func };
     func = callee;
+    ctx->current = func;
     fp = callee_fp;
     inst = callee->inst;
     memset (fp + callee->code->param_slots, 0, callee->code->local_slots * sizeof *fp);

@@ -94,6 +94,7 @@ typedef struct code_t {
 } code_t;
 
 struct wasm_module {
+  uint32_t refs;             /* the embedder's reference plus one per instance */
   uint32_t ntypes;
   functype_t *types;
   uint32_t nimports;
@@ -244,5 +245,7 @@ int module_error (wasm_error *err, wasm_error_kind kind, const char *fmt, ...)
 int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, size_t len,
                       size_t file_offset, wasm_error *err);
 void module_free_contents (wasm_module *m);
+/* Drop one reference; the last one frees the module. */
+void module_release (wasm_module *m);
 
 #endif

@@ -18,6 +18,7 @@ wasm_module *wasm_module_new (const uint8_t *bytes, size_t len, wasm_error *err)
       module_error (err, WASM_ERR_RESOURCE, "out of memory");
       return NULL;
     }
+  m->refs = 1;
   if (module_decode (m, bytes, len, err) < 0)
     {
       wasm_module_delete (m);
@@ -26,12 +27,20 @@ wasm_module *wasm_module_new (const uint8_t *bytes, size_t len, wasm_error *err)
   return m;
 }
 
+void module_release (wasm_module *m)
+{
+  if (--m->refs == 0)
+    {
+      module_free_contents (m);
+      free (m);
+    }
+}
+
+/* Instances keep their module's code alive: deleting it only drops the embedder's reference. */
 void wasm_module_delete (wasm_module *m)
 {
-  if (!m)
-    return;
-  module_free_contents (m);
-  free (m);
+  if (m)
+    module_release (m);
 }
 
 uint32_t wasm_module_import_count (const wasm_module *m) { return m->nimports; }
@@ -345,7 +354,8 @@ static int instance_init_segments (wasm_instance *inst, const wasm_module *m, wa
       wasm_table *t = inst->tables[seg->table];
       if ((uint64_t) off[0].u32 + seg->count > t->size)
         return module_error (err, WASM_ERR_UNINSTANTIABLE, "out of bounds table access");
-      memcpy (t->elems + off[0].u32, inst->elem_items[i], seg->count * sizeof (void *));
+      if (seg->count)
+        memcpy (t->elems + off[0].u32, inst->elem_items[i], seg->count * sizeof (void *));
     }
   for (uint32_t i = 0; i < m->ndatas; i++)
     {
@@ -357,7 +367,8 @@ static int instance_init_segments (wasm_instance *inst, const wasm_module *m, wa
       wasm_memory *mem = inst->mems[seg->memory];
       if ((uint64_t) off[0].u32 + seg->len > mem->size)
         return module_error (err, WASM_ERR_UNINSTANTIABLE, "out of bounds memory access");
-      memcpy (mem->base + off[0].u32, seg->bytes, seg->len);
+      if (seg->len)
+        memcpy (mem->base + off[0].u32, seg->bytes, seg->len);
     }
   return 0;
 }
@@ -376,6 +387,7 @@ wasm_instance *wasm_linker_instantiate (wasm_linker *l, const wasm_module *m, wa
     }
   inst->store = l->store;
   inst->module = m;
+  ((wasm_module *) m)->refs++;
   if (instance_alloc (l, inst, m, err) < 0 || instance_init_segments (inst, m, err) < 0)
     return NULL;
   if (m->start >= 0)

@@ -130,7 +130,7 @@ static void fault_handler (int sig, siginfo_t *info, void *uctx)
   exec_ctx *ctx = exec_current;
   if (ctx && fault_in_wasm_memory (ctx, info->si_addr))
     {
-      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, NULL, NULL);
+      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, ctx->current, NULL);
       siglongjmp (ctx->fault_jmp, 1);
     }
   /* Not ours: hand it to whoever was installed before, or crash as usual. */

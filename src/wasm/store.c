@@ -36,6 +36,7 @@ static void instance_free (wasm_instance *inst)
       free (inst->elem_items[i]);
   free (inst->elem_items);
   free (inst->data_len);
+  module_release ((wasm_module *) inst->module);
 }
 
 void wasm_store_delete (wasm_store *s)
