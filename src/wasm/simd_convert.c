@@ -6,11 +6,6 @@
 
 #include "wasm/simd_ops.h"
 
-static inline int32_t clamp_i32 (int32_t v, int32_t lo, int32_t hi)
-{
-  return v < lo ? lo : v > hi ? hi : v;
-}
-
 /* Lanes 0..n/2-1 come from a, the rest from b; each signed wide lane saturates to
  * [lo, hi]. */
 #define NARROW(c_name, narrow, wide, S, lo, hi)                                         \
@@ -20,8 +15,8 @@ static inline int32_t clamp_i32 (int32_t v, int32_t lo, int32_t hi)
     const size_t half = SIMD_LANES (wide);                                              \
     for (size_t i = 0; i < half; i++)                                                   \
       {                                                                                 \
-        r.narrow[i] = clamp_i32 ((S) a->wide[i], lo, hi);                               \
-        r.narrow[half + i] = clamp_i32 ((S) b->wide[i], lo, hi);                        \
+        r.narrow[i] = simd_clamp_i32 ((S) a->wide[i], lo, hi);                          \
+        r.narrow[half + i] = simd_clamp_i32 ((S) b->wide[i], lo, hi);                   \
       }                                                                                 \
     *out = r;                                                                           \
   }

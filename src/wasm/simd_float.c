@@ -121,7 +121,7 @@ static inline double f64_max (double x, double y)
   FLOAT_BINARY (shape##_sub, field, FT, x - y)                                          \
   FLOAT_BINARY (shape##_mul, field, FT, x * y)                                          \
   FLOAT_BINARY (shape##_div, field, FT, x / y)                                          \
-  /* The pseudo-min/max are plain selects: a NaN in x (or both) gives x. */              \
+  /* The pseudo-min/max are plain selects: a NaN in x (or both) gives x. */             \
   FLOAT_BINARY (shape##_pmin, field, FT, y < x ? y : x)                                 \
   FLOAT_BINARY (shape##_pmax, field, FT, x < y ? y : x)                                 \
   FLOAT_UNARY (shape##_sqrt, field, FT, SQRT (x))                                       \

@@ -50,11 +50,6 @@
     *out = r;                                                                           \
   }
 
-static inline int32_t clamp_i32 (int32_t v, int32_t lo, int32_t hi)
-{
-  return v < lo ? lo : v > hi ? hi : v;
-}
-
 /* ---- Shape-generic ops, stamped out for each integer shape ---------------------------- */
 
 /* Ops every integer shape has. S/U: the lane's signed/unsigned type; W: an unsigned type at
@@ -113,10 +108,10 @@ INT_SHAPE_NARROW (i32x4, u32, int32_t, uint32_t)
 
 /* Ops of the 8- and 16-bit shapes only: int holds every intermediate exactly. */
 #define INT_SHAPE_SMALL(shape, field, S, U, S_MIN, S_MAX, U_MAX)                        \
-  INT_BINARY (shape##_add_sat_s, field, S, clamp_i32 (x + y, S_MIN, S_MAX))             \
-  INT_BINARY (shape##_add_sat_u, field, U, clamp_i32 (x + y, 0, U_MAX))                 \
-  INT_BINARY (shape##_sub_sat_s, field, S, clamp_i32 (x - y, S_MIN, S_MAX))             \
-  INT_BINARY (shape##_sub_sat_u, field, U, clamp_i32 (x - y, 0, U_MAX))                 \
+  INT_BINARY (shape##_add_sat_s, field, S, simd_clamp_i32 (x + y, S_MIN, S_MAX))        \
+  INT_BINARY (shape##_add_sat_u, field, U, simd_clamp_i32 (x + y, 0, U_MAX))            \
+  INT_BINARY (shape##_sub_sat_s, field, S, simd_clamp_i32 (x - y, S_MIN, S_MAX))        \
+  INT_BINARY (shape##_sub_sat_u, field, U, simd_clamp_i32 (x - y, 0, U_MAX))            \
   INT_BINARY (shape##_avgr_u, field, U, (x + y + 1) >> 1)
 
 INT_SHAPE_SMALL (i8x16, u8, int8_t, uint8_t, INT8_MIN, INT8_MAX, UINT8_MAX)
@@ -129,7 +124,7 @@ INT_UNARY (i8x16_popcnt, u8, uint8_t, __builtin_popcount (x))
 
 /* Round-to-nearest Q15 multiply: (x*y + 2^14) >> 15; only -1.0 * -1.0 overflows. */
 INT_BINARY (i16x8_q15mulr_sat_s, u16, int16_t,
-            clamp_i32 ((x * y + 0x4000) >> 15, INT16_MIN, INT16_MAX))
+            simd_clamp_i32 ((x * y + 0x4000) >> 15, INT16_MIN, INT16_MAX))
 
 /* ---- Widening arithmetic --------------------------------------------------------------- */
 

@@ -50,7 +50,7 @@ SPLAT (f64x2_splat, u64)
 #define EXTRACT_LANE32(c_name, field, T)                                                \
   SIMD_OP_DEFINE (c_name)                                                               \
   {                                                                                     \
-    *out = simd_scalar32 ((uint32_t) (int32_t) (T) a->field[SIMD_LANE_INDEX (field)]);       \
+    *out = simd_scalar32 ((uint32_t) (int32_t) (T) a->field[SIMD_LANE_INDEX (field)]);  \
   }
 
 EXTRACT_LANE32 (i8x16_extract_lane_s, u8, int8_t)
@@ -75,7 +75,7 @@ SIMD_OP_DEFINE (f64x2_extract_lane)
   SIMD_OP_DEFINE (c_name)                                                               \
   {                                                                                     \
     wasm_v128 r = *a;                                                                   \
-    r.field[SIMD_LANE_INDEX (field)] = b->field[0];                                          \
+    r.field[SIMD_LANE_INDEX (field)] = b->field[0];                                     \
     *out = r;                                                                           \
   }
 

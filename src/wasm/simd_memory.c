@@ -54,7 +54,7 @@ SIMD_OP_DEFINE (v128_load64_zero)
   SIMD_OP_DEFINE (c_name)                                                               \
   {                                                                                     \
     wasm_v128 r = *a;                                                                   \
-    r.field[SIMD_LANE_INDEX (field)] = b->field[0];                                          \
+    r.field[SIMD_LANE_INDEX (field)] = b->field[0];                                     \
     *out = r;                                                                           \
   }
 
@@ -68,7 +68,7 @@ LOAD_LANE (v128_load64_lane, u64)
   SIMD_OP_DEFINE (c_name)                                                               \
   {                                                                                     \
     wasm_v128 r = { 0 };                                                                \
-    r.field[0] = a->field[SIMD_LANE_INDEX (field)];                                          \
+    r.field[0] = a->field[SIMD_LANE_INDEX (field)];                                     \
     *out = r;                                                                           \
   }
 

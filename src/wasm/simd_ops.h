@@ -44,6 +44,12 @@ static inline wasm_v128 simd_scalar64 (uint64_t bits)
   return (wasm_v128) { .u64 = { bits } };
 }
 
+/* Saturation for the narrow and saturating ops, computed exactly in int32. */
+static inline int32_t simd_clamp_i32 (int32_t v, int32_t lo, int32_t hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 /* Float lanes travel as bit patterns; memcpy is the aliasing-safe way to reinterpret them. */
 static inline float simd_f32_from_bits (uint32_t bits)
 {
