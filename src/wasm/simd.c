@@ -1,5 +1,12 @@
 /* The SIMD op table: what the decoder and validator need to know about each 0xFD sub-opcode,
- * built from the single op list in simd_ops.def. The semantics live in simd_*.c. */
+ * built from the single op list in simd_ops.def, which also declares the op functions
+ * (simd_ops.h). The semantics live by concern in simd_int.c, simd_float.c,
+ * simd_convert.c, simd_lane.c, simd_bitwise.c and simd_memory.c.
+ *
+ * Adding an op is one line in simd_ops.def plus its function. The tests hold the table to
+ * independent sources: simd_wabt_test (names, opcodes, types, immediates via wat2wasm and
+ * wasm-objdump), simd_spec_test (the spec suite's assertions), simd_reference_test (results
+ * of wabt's interpreter and V8 on random and edge-case operands). */
 #include "wasm/simd.h"
 
 #include <stddef.h>
