@@ -1,0 +1,13 @@
+# WASI test programs: tests/wasi/*.c -> build/tests/wasi/*.wasm, built with clang for
+# wasm32-wasi (wasi-libc from Debian). tests/suites/30-wasi.sh runs them with runwasm.
+WASI_CC ?= clang-19
+WASI_CFLAGS ?= -O2 -Wall
+WASI_TEST_MODULES := $(patsubst tests/wasi/%.c,$(BUILD)/tests/wasi/%.wasm,$(wildcard tests/wasi/*.c))
+
+.PHONY: wasi-tests
+wasi-tests: $(WASI_TEST_MODULES)
+test: wasi-tests
+
+$(BUILD)/tests/wasi/%.wasm: tests/wasi/%.c tests/wasi/check.h
+	@mkdir -p $(@D)
+	$(WASI_CC) --target=wasm32-wasi $(WASI_CFLAGS) -o $@ $<
