@@ -292,11 +292,13 @@ int read_const_expr (reader *r, wasm_module *m, wasm_valtype want, uint32_t nglo
 
 static int section_types (reader *r, wasm_module *m)
 {
-  if (read_u32 (r, &m->ntypes) < 0)
+  uint32_t n;
+  if (read_u32 (r, &n) < 0)
     return -1;
-  if (m->ntypes > (size_t) (r->end - r->p))
+  if (n > (size_t) (r->end - r->p))
     return MALFORMED (r, "unexpected end");
-  m->types = calloc (m->ntypes ? m->ntypes : 1, sizeof *m->types);
+  m->types = calloc (n ? n : 1, sizeof *m->types);
+  m->ntypes = n;
   for (uint32_t i = 0; i < m->ntypes; i++)
     {
       functype_t *t = &m->types[i];

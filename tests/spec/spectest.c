@@ -500,7 +500,8 @@ static void cmd_assert_module (script *s, json_object *cmd, wasm_error_kind want
   keep_module (s, m);
 }
 
-static int run_script (const char *path, bool verbose, bool tap, int *total_pass, int *total_fail, int *tap_n)
+static int run_script (const char *path, bool verbose, bool tap, int *total_pass, int *total_fail, int *tap_n,
+                       int *tap_failed)
 {
   json_object *root = json_object_from_file (path);
   if (!root)
@@ -566,7 +567,10 @@ static int run_script (const char *path, bool verbose, bool tap, int *total_pass
         printf ("ok %d - %s (%d/%d) # skip text format parser not built (%d text assertions)\n", *tap_n,
                 s.name, s.passed, total, s.text_failed);
       else
-        printf ("not ok %d - %s (%d/%d)\n", *tap_n, s.name, s.passed, total);
+        {
+          printf ("not ok %d - %s (%d/%d)\n", *tap_n, s.name, s.passed, total);
+          ++*tap_failed;
+        }
     }
   else
     printf ("%-40s %6d passed %6d failed%s\n", s.name, s.passed, s.failed,
@@ -605,12 +609,12 @@ int main (int argc, char **argv)
   text_parser_present = wat_to_wasm ("(module)", 8, &bin, &bin_len, msg, sizeof msg) == 0;
   if (text_parser_present)
     free (bin);
-  int pass = 0, fail = 0, tap_n = 0;
+  int pass = 0, fail = 0, tap_n = 0, tap_failed = 0;
   for (int i = first; i < argc; i++)
-    if (run_script (argv[i], verbose, tap, &pass, &fail, &tap_n) < 0)
-      fail++;
+    if (run_script (argv[i], verbose, tap, &pass, &fail, &tap_n, &tap_failed) < 0)
+      fail++, tap_failed++;
   if (tap)
     printf ("1..%d\n", tap_n);
   printf ("%s%d passed, %d failed\n", tap ? "# " : "", pass, fail);
-  return fail ? 1 : 0;
+  return (tap ? tap_failed : fail) ? 1 : 0;
 }
