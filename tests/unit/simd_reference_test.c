@@ -6,7 +6,8 @@
  * engine, and compares each result with the op function's.
  *
  * Float lanes of arithmetic results compare as "both NaN" when the engine gives a NaN (the
- * spec lets NaN payloads differ), with ours required to be quiet; everything else,
+ * spec lets NaN payloads differ), with ours required to be quiet, and canonical when the
+ * inputs' NaNs in that lane are (the spec's nan:canonical rule); everything else,
  * including abs/neg/pmin/pmax/lane moves of NaNs, must match bit for bit. Results cross to
  * the text side as integers (float scalars reinterpreted) so no bits are lost.
  *
@@ -75,14 +76,31 @@ static const uint64_t int32_edges[] = { 0, 1, 0x7fffffff, 0x80000000, 0x80000001
                                         0xffffffff, 0xfffffffe, 0x00007fff, 0xffff8000,
                                         0x00008000, 0x0000ffff, 0x00010000 };
 
-/* A vector whose 64-bit halves each mix one flavour of edge value or random bits. */
-static wasm_v128 random_v128 (void)
+/* The float shape an op reads, if any: 32, 64 or 0. */
+static int float_input_bits (const char *name)
+{
+  if (strstr (name, "f32x4.demote") || strstr (name, "_f64x2"))
+    return 64;
+  if (strstr (name, "f64x2.promote") || strstr (name, "_f32x4"))
+    return 32;
+  if (strstr (name, "convert"))
+    return 0;
+  return strncmp (name, "f32x4.", 6) == 0 ? 32 : strncmp (name, "f64x2.", 6) == 0 ? 64 : 0;
+}
+
+/* A vector whose 64-bit halves each mix one flavour of edge value or random bits; ops that
+ * read floats get their shape's edge values half of the time. */
+static wasm_v128 random_v128 (const char *name)
 {
   wasm_v128 v;
+  int float_bits = float_input_bits (name);
   for (int half = 0; half < 2; half++)
     {
       uint64_t bits = 0;
-      switch (rng () % 7)
+      unsigned flavour = rng () % 7;
+      if (float_bits && rng () % 2)
+        flavour = float_bits == 32 ? 1 : 2;
+      switch (flavour)
         {
         case 0:
           bits = rng ();
@@ -133,7 +151,7 @@ static wasm_v128 random_scalar (wasm_valtype type, const char *name)
       v.u64[0] = rng () % 2 ? rng () : PICK (f64_edges);
       break;
     default:
-      return random_v128 ();
+      return random_v128 (name);
     }
   return v;
 }
@@ -215,25 +233,46 @@ static int nan_payload_free (const char *name)
   return 0;
 }
 
-static int lanes_match (const char *name, const wasm_v128 *ours, const wasm_v128 *theirs)
+typedef enum nan_kind { NOT_NAN, CANONICAL_NAN, OTHER_NAN } nan_kind;
+
+static nan_kind lane_nan_kind (const wasm_v128 *v, int lane, int is_f64)
 {
-  if (!nan_payload_free (name))
+  uint64_t bits = is_f64 ? v->u64[lane] : v->u32[lane];
+  uint64_t magnitude = bits & (is_f64 ? UINT64_C (0x7fffffffffffffff) : 0x7fffffff);
+  uint64_t inf = is_f64 ? UINT64_C (0x7ff0000000000000) : 0x7f800000;
+  uint64_t canonical = is_f64 ? UINT64_C (0x7ff8000000000000) : 0x7fc00000;
+  return magnitude <= inf ? NOT_NAN : magnitude == canonical ? CANONICAL_NAN : OTHER_NAN;
+}
+
+/* Compares our result with the engine's. Where NaN payloads are free, a NaN lane must be
+ * a NaN in both, and ours must also follow the spec's rule on its own: quiet (arithmetic),
+ * and canonical unless an input NaN in that lane was not. */
+static int lanes_match (const test_case *tc, const wasm_v128 *ours, const wasm_v128 *theirs)
+{
+  const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+  if (!nan_payload_free (info->name))
     return memcmp (ours, theirs, sizeof *ours) == 0;
-  /* demote gives f32 lanes, promote f64 lanes, the rest their own shape. */
-  int f64_lanes = strncmp (name, "f64x2.", 6) == 0;
-  for (int i = 0; i < (f64_lanes ? 2 : 4); i++)
+  /* demote turns f64 lanes into f32 lanes, promote the reverse; the rest keep the shape. */
+  int out_f64 = strncmp (info->name, "f64x2.", 6) == 0;
+  int in_f64 = strstr (info->name, "demote") ? 1 : strstr (info->name, "promote") ? 0 : out_f64;
+  for (int i = 0; i < (out_f64 ? 2 : 4); i++)
     {
-      uint64_t o = f64_lanes ? ours->u64[i] : ours->u32[i];
-      uint64_t t = f64_lanes ? theirs->u64[i] : theirs->u32[i];
-      uint64_t abs_mask = f64_lanes ? UINT64_C (0x7fffffffffffffff) : 0x7fffffff;
-      uint64_t inf = f64_lanes ? UINT64_C (0x7ff0000000000000) : 0x7f800000;
-      uint64_t quiet = f64_lanes ? UINT64_C (0x7ff8000000000000) : 0x7fc00000;
-      if ((t & abs_mask) > inf)
+      nan_kind o = lane_nan_kind (ours, i, out_f64), t = lane_nan_kind (theirs, i, out_f64);
+      if (t == NOT_NAN || o == NOT_NAN)
         {
-          if ((o & quiet) != quiet)
+          if (out_f64 ? ours->u64[i] != theirs->u64[i] : ours->u32[i] != theirs->u32[i])
             return 0;
+          continue;
         }
-      else if (o != t)
+      uint64_t bits = out_f64 ? ours->u64[i] : ours->u32[i];
+      uint64_t quiet = out_f64 ? UINT64_C (0x7ff8000000000000) : 0x7fc00000;
+      if ((bits & quiet) != quiet)
+        return 0;
+      int inputs_canonical = 1;
+      for (int k = 0; k < info->nparams; k++)
+        if (i < (in_f64 ? 2 : 4) && lane_nan_kind (&tc->operands[k], i, in_f64) == OTHER_NAN)
+          inputs_canonical = 0;
+      if (inputs_canonical && o != CANONICAL_NAN)
         return 0;
     }
   return 1;
@@ -321,7 +360,7 @@ static int run_batch (const reference *ref, const test_case *cases, int ncases,
       const uint8_t *imm = info->imm == SIMD_IMM_NONE ? NULL : tc->imm;
       info->fn (&ours, &tc->operands[0], &tc->operands[1], &tc->operands[2], imm);
       ++*compared;
-      if (lanes_match (info->name, &ours, &theirs))
+      if (lanes_match (tc, &ours, &theirs))
         continue;
       op_failures[tc->opcode]++;
       if ((*mismatches)++ < 20)
