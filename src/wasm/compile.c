@@ -520,6 +520,19 @@ static int compile_numeric (compiler *c, const num_info *ni)
   return 0;
 }
 
+/* If the address was just computed by i32.add with a constant, drop that instruction: the
+ * memory op does the (wrapping) add itself. */
+static bool folds_address_add (compiler *c, const ventry *addr, uint32_t *base, uint32_t *k)
+{
+  if (!live (c) || c->last_op != OP_i32_add_imm || c->last_instr + 4 != c->n
+      || c->code[c->last_instr + 1] != addr->slot || addr->slot != addr->canon)
+    return false;
+  *base = c->code[c->last_instr + 2];
+  *k = c->code[c->last_instr + 3];
+  drop_last_instr (c);
+  return true;
+}
+
 static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t, uint32_t bytes)
 {
   uint32_t offset;
@@ -527,13 +540,17 @@ static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t
   c->opname = name;
   if (read_memarg (c, bytes, &offset) < 0 || pop (c, WASM_I32, &addr) < 0)
     return -1;
+  uint32_t base, k;
+  bool fold = folds_address_add (c, &addr, &base, &k);
   push (c, t);
   if (!live (c))
     return 0;
-  emit_op (c, op);
+  emit_op (c, fold ? op + 1 : op);
   emit_word (c, c->vs[c->vn - 1].canon);
-  emit_word (c, addr.slot);
+  emit_word (c, fold ? base : addr.slot);
   emit_word (c, offset);
+  if (fold)
+    emit_word (c, k);
   c->last_dst = c->last_instr + 1;
   return 0;
 }
@@ -547,10 +564,14 @@ static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype 
     return -1;
   if (!live (c))
     return 0;
-  emit_op (c, op);
-  emit_word (c, addr.slot);
+  uint32_t base, k;
+  bool fold = val.slot != val.canon && folds_address_add (c, &addr, &base, &k);
+  emit_op (c, fold ? op + 1 : op);
+  emit_word (c, fold ? base : addr.slot);
   emit_word (c, val.slot);
   emit_word (c, offset);
+  if (fold)
+    emit_word (c, k);
   return 0;
 }
 
@@ -746,6 +767,15 @@ static void emit_return_from (compiler *c, uint32_t base)
 static void emit_return (compiler *c)
 {
   uint32_t n = c->type->pub.nresults;
+  /* A single result just computed can be written straight into slot 0: nothing after a
+   * return reads the locals it may overwrite. */
+  ventry *top = n == 1 ? &c->vs[c->vn - 1] : NULL;
+  if (top && c->last_dst != NONE && top->slot == top->canon && c->code[c->last_dst] == top->canon)
+    {
+      c->code[c->last_dst] = 0;
+      emit_op (c, OP_ret);
+      return;
+    }
   for (uint32_t i = c->vn - n; i < c->vn; i++)
     materialize (c, &c->vs[i]);
   emit_return_from (c, n ? c->vs[c->vn - n].canon : 0);

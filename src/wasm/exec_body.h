@@ -16,7 +16,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define NUM_LABEL(opc, name, shape, tin, tout, fin, fout, expr, fuse) [OP_##name] = &&L_##name, FUSE_LABELS_##fuse (name)
     NUMERIC_OPS (NUM_LABEL)
 #undef NUM_LABEL
-#define MEM_LABEL(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name,
+#define MEM_LABEL(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name, [OP_##name##_addimm] = &&L_##name##_addimm,
     LOAD_OPS (MEM_LABEL) STORE_OPS (MEM_LABEL)
 #undef MEM_LABEL
   };
@@ -174,6 +174,13 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     S (1).field = v;                                                                          \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_addimm: {                                                                        \
+    ctype v;                                                                                  \
+    memcpy (&v, mem_base + EA ((uint32_t) (S (2).u32 + ip[4]), ip[3], bytes), bytes);         \
+    S (1).field = v;                                                                          \
+    ip += 5;                                                                                  \
+    NEXT ();                                                                                  \
   }
   LOAD_OPS (LOAD_HANDLER)
 #undef LOAD_HANDLER
@@ -182,6 +189,12 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     ctype v = (ctype) S (2).field;                                                            \
     memcpy (mem_base + EA (S (1).u32, ip[3], bytes), &v, bytes);                              \
     ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_addimm: {                                                                        \
+    ctype v = (ctype) S (2).field;                                                            \
+    memcpy (mem_base + EA ((uint32_t) (S (1).u32 + ip[4]), ip[3], bytes), &v, bytes);         \
+    ip += 5;                                                                                  \
     NEXT ();                                                                                  \
   }
   STORE_OPS (STORE_HANDLER)
@@ -428,7 +441,8 @@ L_call_indirect: {
     ctx->current = func;
     fp = callee_fp;
     inst = callee->inst;
-    memset (fp + callee->code->param_slots, 0, callee->code->local_slots * sizeof *fp);
+    for (slot_t *p = fp + callee->code->param_slots, *end = p + callee->code->local_slots; p < end; p++)
+      p->u64 = 0;
     ip = callee->code->words;
     RELOAD_MEMORY ();
     NEXT ();

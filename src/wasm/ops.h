@@ -6,6 +6,8 @@
  *   unary   [op, dst, a]            binary  [op, dst, a, b]      imm  [op, dst, a, imm32]
  *   br_cmp  [op, a, b, disp]        br_cmp_imm [op, a, imm32, disp]
  *   load    [op, dst, addr, offset] store   [op, addr, value, offset]
+ *   load_addimm [op, dst, a, offset, k]: address (a + k) mod 2^32, an i32.add folded in
+ *   store_addimm [op, a, value, offset, k]
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
 #define RUNWASM_WASM_OPS_H
@@ -201,7 +203,7 @@ typedef enum op_id {
 #define NUM_ENUM(opc, name, shape, tin, tout, fin, fout, expr, fuse) OP_##name, OP_##name##_imm, OP_br_##name, OP_br_##name##_imm,
   NUMERIC_OPS (NUM_ENUM)
 #undef NUM_ENUM
-#define MEM_ENUM(opc, name, type, field, ctype, bytes) OP_##name,
+#define MEM_ENUM(opc, name, type, field, ctype, bytes) OP_##name, OP_##name##_addimm,
   LOAD_OPS (MEM_ENUM) STORE_OPS (MEM_ENUM)
 #undef MEM_ENUM
   OP_COUNT
