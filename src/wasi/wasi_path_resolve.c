@@ -38,26 +38,20 @@ wasi_errno_t wasi_open_beneath (int root_fd, const char *path, int *out)
         .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
         .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
       };
-      for (int attempt = 0; attempt < 8; attempt++)
+      int fd, attempts = 0;
+      /* EAGAIN: a concurrent rename raced the lookup and the kernel asks for a retry. */
+      do
+        fd = syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+      while (fd < 0 && errno == EAGAIN && ++attempts < 8);
+      if (fd >= 0)
         {
-          int fd = syscall (SYS_openat2, root_fd, path, &how, sizeof how);
-          if (fd >= 0)
-            {
-              *out = fd;
-              return WASI_ESUCCESS;
-            }
-          /* EAGAIN: a concurrent rename raced the lookup; the kernel asks us to retry. */
-          if (errno == EAGAIN)
-            continue;
-          if (errno != ENOSYS && errno != E2BIG && errno != EPERM)
-            return resolve_errno (errno);
-          break;
+          *out = fd;
+          return WASI_ESUCCESS;
         }
-      if (errno == ENOSYS || errno == E2BIG || errno == EPERM)
-        /* No openat2 (old kernel, or a seccomp filter that denies it): walk by hand. */
-        __atomic_store_n (&openat2_available, 0, __ATOMIC_RELAXED);
-      else
+      if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
         return resolve_errno (errno);
+      /* No openat2 (an old kernel, or a seccomp filter that denies it): walk by hand. */
+      __atomic_store_n (&openat2_available, 0, __ATOMIC_RELAXED);
     }
   return wasi_open_beneath_walk (root_fd, path, out);
 }
@@ -257,10 +251,10 @@ wasi_errno_t wasi_path_resolve (int root_fd, const char *path, size_t len, bool 
             return e;
         }
       struct stat st;
-      bool is_link = (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode));
+      bool exists = fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+      bool is_link = exists && S_ISLNK (st.st_mode);
       if (!follow || !is_link)
         {
-          bool exists = (is_link || fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0);
           if (out->trailing_slash && exists && !S_ISDIR (st.st_mode))
             return WASI_ENOTDIR;
           out->dirfd = steal_fd (&dirfd);
