@@ -4,7 +4,7 @@
 # this suite's TAP; the rest (args, exit codes, traps, link errors, the CLI) are checked here.
 set -u
 cd "$(dirname "$0")/../.."
-RUNWASM=$PWD/build/runwasm
+RUNWASM=${RUNWASM:-$PWD/build/runwasm}  # override to test another build (e.g. with sanitizers)
 M=$PWD/build/tests/wasi
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $*"; }
@@ -79,16 +79,22 @@ else
   skip "libc_files: same results as node:wasi" "node not installed"
 fi
 
-# ---- Sockets handed in with --listen-fd ----
-if command -v python3 >/dev/null; then
-  reply=$(python3 - "$RUNWASM" "$M/socket.wasm" >"$T/sock.out" 2>"$T/sock.err" <<'PY'
-import socket, subprocess, sys
+# ---- Sockets handed in with --listen-fd, or by socket activation (LISTEN_FDS) ----
+serve_once () {
+  python3 - "$RUNWASM" "$M/socket.wasm" "$1" >"$T/sock.out" 2>"$T/sock.err" <<'PY'
+import os, socket, subprocess, sys
+runwasm, module, mode = sys.argv[1:4]
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
 srv.listen(1)
-fd = srv.fileno()
-p = subprocess.Popen([sys.argv[1], "wasm", "--listen-fd", str(fd), sys.argv[2]], pass_fds=[fd],
-                     stdout=subprocess.PIPE)
+if mode == "flag":
+    fd = srv.fileno()
+    p = subprocess.Popen([runwasm, "wasm", "--listen-fd", str(fd), module], pass_fds=[fd], stdout=subprocess.PIPE)
+else:
+    # systemd's protocol: the sockets start at fd 3 and LISTEN_PID names the process.
+    os.dup2(srv.fileno(), 3, inheritable=True)
+    p = subprocess.Popen(["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" wasm "$1"', runwasm, module],
+                         pass_fds=[3], stdout=subprocess.PIPE)
 c = socket.create_connection(srv.getsockname(), timeout=20)
 c.sendall(b"ping\n")
 data = b""
@@ -102,16 +108,20 @@ sys.stdout.write(out.decode())
 sys.stdout.write("# reply: %s\n" % data.decode().strip())
 sys.exit(p.returncode)
 PY
-  )
-  status=$?
-  while IFS= read -r line; do
-    case $line in
-      "ok - "*) ok "socket: ${line#ok - }" ;;
-      "not ok - "*) not_ok "socket: ${line#not ok - }" ;;
-    esac
-  done <"$T/sock.out"
-  check "socket: exit status 0" test "$status" -eq 0
-  check "socket: client got pong" grep -qx "# reply: pong: ping" "$T/sock.out"
+}
+if command -v python3 >/dev/null; then
+  for mode in flag env; do
+    serve_once $mode
+    status=$?
+    while IFS= read -r line; do
+      case $line in
+        "ok - "*) ok "socket ($mode): ${line#ok - }" ;;
+        "not ok - "*) not_ok "socket ($mode): ${line#not ok - }" ;;
+      esac
+    done <"$T/sock.out"
+    check "socket ($mode): exit status 0" test "$status" -eq 0
+    check "socket ($mode): the client got its pong" grep -qx "# reply: pong: ping" "$T/sock.out"
+  done
 else
   skip "socket: sock_accept/recv/send" "python3 not installed"
 fi
