@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "wasi/wasi_core.h"
+#include "wasi/wasi_guest.h"
 
 static uint8_t filetype_from_dtype (int dirfd, const struct dirent64 *d)
 {
@@ -31,18 +32,6 @@ static uint8_t filetype_from_dtype (int dirfd, const struct dirent64 *d)
       }
     default: return WASI_FILETYPE_UNKNOWN;
     }
-}
-
-static void put_u32 (uint8_t *p, uint32_t v)
-{
-  for (int i = 0; i < 4; i++)
-    p[i] = v >> (8 * i);
-}
-
-static void put_u64 (uint8_t *p, uint64_t v)
-{
-  for (int i = 0; i < 8; i++)
-    p[i] = v >> (8 * i);
 }
 
 /* Append bytes, cutting them off when buf is full. Returns false once full. */
@@ -84,9 +73,9 @@ wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, s
           off += d->d_reclen;
           uint8_t header[WASI_DIRENT_SIZE] = { 0 };
           size_t namlen = strlen (d->d_name);
-          put_u64 (header + 0, (uint64_t) d->d_off);
-          put_u64 (header + 8, d->d_ino);
-          put_u32 (header + 16, namlen);
+          wasi_put_u64 (header + 0, (uint64_t) d->d_off);
+          wasi_put_u64 (header + 8, d->d_ino);
+          wasi_put_u32 (header + 16, namlen);
           header[20] = filetype_from_dtype (e->host_fd, d);
           if (!append (buf, len, used, header, sizeof header)
               || !append (buf, len, used, d->d_name, namlen))
