@@ -314,6 +314,12 @@ trapped:
   return WASI_TRAP_EXIT_STATUS;
 }
 
+/* A stdio fd the parent closed stays closed for the guest instead of failing the run. */
+static int open_or_closed (int fd)
+{
+  return fcntl (fd, F_GETFD) >= 0 ? fd : -1;
+}
+
 static int run_module (const struct wasm_options *o, char **argv, int argc, struct rw_error **err)
 {
   wasm_module *module = load_module (argv[0], err);
@@ -327,7 +333,7 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
     .argv = (const char *const *) argv, .argc = argc,
     .env = o->env, .envc = o->nenv,
     .preopens = o->preopens, .npreopens = o->npreopens,
-    .stdio = { 0, 1, 2 },
+    .stdio = { open_or_closed (0), open_or_closed (1), open_or_closed (2) },
     .listen_fds = o->listen_fds, .nlisten_fds = o->nlisten,
   };
   int status = -1;

@@ -158,6 +158,8 @@ check "malformed module: exit status 1 with a message" test $? -eq 1 -a -s "$T/e
 "$RUNWASM" wasm "$T/nope.wasm" >/dev/null 2>"$T/err"
 check "missing file: exit status 1" test $? -eq 1
 check "missing file: says so" grep -q "nope.wasm" "$T/err"
+"$RUNWASM" wasm "$M/args_env.wasm" 5 >&- 2>"$T/err"
+check "a closed stdout stays closed for the guest, which still runs (exit 5)" test $? -eq 5
 "$RUNWASM" wasm "$M/writer.wasm" 2>"$T/err" | head -c 10 >/dev/null
 check "writing to a closed pipe is EPIPE for the guest, not SIGPIPE (exit 3)" test "${PIPESTATUS[0]}" -eq 3
 
