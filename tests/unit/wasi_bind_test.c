@@ -140,6 +140,23 @@ int main (void)
   tap_eq_int (wasi_bind_clock_time_get (ctx, &none, ct), WASI_EFAULT, "a module without memory gets EFAULT");
   tap_eq_int (wasi_bind_proc_raise (ctx, &guest, ct), WASI_ENOSYS, "proc_raise is ENOSYS");
 
+  /* The import table: every preview1 function once, all definable on a real linker. */
+  tap_eq_int (wasi_import_count (), 46, "46 preview1 functions");
+  int dups = 0;
+  for (size_t i = 0; i < wasi_import_count (); i++)
+    for (size_t j = i + 1; j < wasi_import_count (); j++)
+      dups += strcmp (wasi_import_name (i), wasi_import_name (j)) == 0;
+  tap_eq_int (dups, 0, "  no name twice");
+  wasm_store *store = wasm_store_new (NULL);
+  wasm_linker *linker = wasm_linker_new (store);
+  tap_ok (wasi_define_imports (ctx, linker, &err) == 0, "wasi_define_imports on a linker");
+  wasm_linker *second = wasm_linker_new (store);
+  tap_ok (wasi_define_imports (ctx, second, &err) == 0, "  and on a second linker for the same context");
+  rw_error_free (&err);
+  wasm_linker_delete (second);
+  wasm_linker_delete (linker);
+  wasm_store_delete (store);
+
   wasi_ctx_free (ctx);
   char cmd[96];
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
