@@ -16,6 +16,11 @@ typedef wasi_errno_t (*wasi_binding_fn) (struct wasi_ctx *ctx, struct wasi_guest
  * *iov is malloc'd; free it. */
 wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov, size_t *count);
 
+/* The import table (wasi_imports.c) row by row: parameter string ('i' i32, 'I' i64) and
+ * binding (NULL for proc_exit). */
+const char *wasi_import_params (size_t i);
+wasi_binding_fn wasi_import_binding (size_t i);
+
 void wasi_store_filestat (uint8_t *out, const struct wasi_filestat *st);
 
 /* Bindings, one per import, grouped by file. */

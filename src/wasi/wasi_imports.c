@@ -100,6 +100,16 @@ const char *wasi_import_name (size_t i)
   return i < NUM_IMPORTS ? import_rows[i].name : NULL;
 }
 
+const char *wasi_import_params (size_t i)
+{
+  return i < NUM_IMPORTS ? import_rows[i].params : NULL;
+}
+
+wasi_binding_fn wasi_import_binding (size_t i)
+{
+  return i < NUM_IMPORTS ? import_rows[i].fn : NULL;
+}
+
 int wasi_define_imports (struct wasi_ctx *ctx, wasm_linker *linker, struct rw_error **err)
 {
   if (ctx->import_envs == NULL)
