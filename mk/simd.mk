@@ -1,6 +1,6 @@
 # SIMD checks. `make simd-check` runs the SIMD unit tests: the op table's shape, names and
-# opcodes against wabt, the spec suite's expectations,
-# hand-worked corner cases, and a differential run against wabt's interpreter and V8.
+# opcodes against wabt, the spec suite's expectations, hand-worked corner cases, and a
+# differential run against wabt's interpreter and V8.
 # `make simd-fuzz` repeats the differential run with fresh seeds and many more cases
 # (SIMD_FUZZ_ROUNDS rounds of SIMD_FUZZ_CASES cases per op). `make simd-coverage` prints
 # how many spec assertions exercise each op.

@@ -1,6 +1,5 @@
 /* Ops that move lanes without arithmetic: v128.const, shuffle, swizzle, splat,
- * extract_lane and replace_lane.
- */
+ * extract_lane and replace_lane. */
 #include "wasm/simd_ops.h"
 
 SIMD_OP_DEFINE (v128_const)
