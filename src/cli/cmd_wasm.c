@@ -153,11 +153,12 @@ static int parse_options (int argc, char **argv, struct wasm_options *o, int *fi
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
   };
-  /* "+": stop at FILE, so that the guest's own options reach the guest. */
+  /* "+": stop at FILE, so that the guest's own options reach the guest; ":": report a
+     missing value as such. */
   optind = 0;
   opterr = 0;
   int c;
-  while ((c = getopt_long (argc, argv, "+", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:", longopts, NULL)) != -1)
     {
       int r = 0;
       switch (c)

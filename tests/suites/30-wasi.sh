@@ -206,6 +206,9 @@ check "--max-memory with a bad unit: exit 1" test $? -eq 1
 check "unknown option: exit 1" test $? -eq 1
 "$RUNWASM" wasm 2>/dev/null
 check "no module: exit 1" test $? -eq 1
+"$RUNWASM" wasm --dir 2>"$T/err"
+check "an option without its value: exit 1" test $? -eq 1
+check "  says which" grep -q "\`--dir\` needs a value" "$T/err"
 check "--help prints the usage" sh -c '"$0" wasm --help | grep -q "^Usage: runwasm wasm"' "$RUNWASM"
 
 echo "1..$n"
