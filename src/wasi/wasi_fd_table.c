@@ -106,8 +106,13 @@ wasi_errno_t wasi_fd_describe (int host_fd, uint8_t *filetype, uint64_t *rights)
         *rights = WASI_RIGHTS_SOCKET;
         break;
       }
+    case WASI_FILETYPE_CHARACTER_DEVICE:
+      /* libc's isatty() is "a character device without seek/tell": give those to
+       * /dev/null and friends so that only real terminals look like one. */
+      *rights = WASI_RIGHTS_STREAM | (isatty (host_fd) ? 0 : WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL);
+      break;
     default:
-      /* ttys, pipes, devices: streams without seek/tell, which is how libc's isatty tells. */
+      /* Pipes and other streams: no seek or tell. */
       *rights = WASI_RIGHTS_STREAM;
       break;
     }

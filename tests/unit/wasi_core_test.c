@@ -659,9 +659,42 @@ int main (void)
   test_escapes (ctx);
   test_path_ops (ctx);
   wasi_ctx_free (ctx);
+  /* Terminals are told from other character devices by the seek/tell rights. */
+  struct rw_error *err = NULL;
+  int devnull = open ("/dev/null", O_RDWR);
+  struct wasi_config null_cfg = { .stdio = { devnull, devnull, -1 } };
+  struct wasi_fdstat fs;
+  if (wasi_ctx_new (&null_cfg, &ctx, &err) == 0)
+    {
+      tap_eq_int (wasi_fd_fdstat_get (ctx, 0, &fs), WASI_ESUCCESS, "stdin /dev/null");
+      tap_ok (fs.filetype == WASI_FILETYPE_CHARACTER_DEVICE && (fs.rights_base & WASI_RIGHT_FD_SEEK),
+              "  a character device that can seek: not a tty to libc");
+      tap_eq_int (wasi_fd_fdstat_get (ctx, 2, &fs), WASI_EBADF, "  closed stderr is EBADF");
+      wasi_ctx_free (ctx);
+    }
+  close (devnull);
+  int pty = posix_openpt (O_RDWR | O_NOCTTY);
+  if (pty >= 0 && grantpt (pty) == 0 && unlockpt (pty) == 0)
+    {
+      int tty = open (ptsname (pty), O_RDWR | O_NOCTTY);
+      struct wasi_config tty_cfg = { .stdio = { tty, -1, -1 } };
+      if (tty >= 0 && wasi_ctx_new (&tty_cfg, &ctx, &err) == 0)
+        {
+          wasi_fd_fdstat_get (ctx, 0, &fs);
+          tap_ok (fs.filetype == WASI_FILETYPE_CHARACTER_DEVICE
+                  && !(fs.rights_base & (WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL)),
+                  "a terminal has no seek/tell rights: libc's isatty says yes");
+          wasi_ctx_free (ctx);
+        }
+      if (tty >= 0)
+        close (tty);
+    }
+  if (pty >= 0)
+    close (pty);
+  rw_error_free (&err);
+
   struct wasi_preopen bad = { .host_path = "/nonexistent-dir", .host_fd = -1, .guest_path = "/x" };
   struct wasi_config cfg = { .preopens = &bad, .npreopens = 1, .stdio = { -1, -1, -1 } };
-  struct rw_error *err = NULL;
   tap_ok (wasi_ctx_new (&cfg, &ctx, &err) < 0 && err && strstr (err->msg, "/nonexistent-dir"),
           "a missing preopen fails with its name");
   rw_error_free (&err);
