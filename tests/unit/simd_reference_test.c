@@ -1,9 +1,10 @@
 /* Differential test of the SIMD op functions against two independent engines: wabt's
  * interpreter (wasm-interp, which computes in C like us) and V8 (node, which compiles to
- * machine SIMD instructions). For every op that is not a memory op, it builds functions
- * that apply the op to constant operands (random bits mixed with edge values: NaNs, zeros,
- * infinities, integer limits, rounding ties, conversion bounds), runs them all in each
- * engine, and compares each result with the op function's.
+ * machine SIMD instructions). For every op it builds functions that apply the op to
+ * constant operands (random bits mixed with edge values: NaNs, zeros, infinities, integer
+ * limits, rounding ties, conversion bounds; memory ops load from random data and store
+ * into a scratch area that is read back), runs them all in each engine, and compares each
+ * result with what the op function gives when driven as simd.h describes.
  *
  * Float lanes of arithmetic results compare as "both NaN" when the engine gives a NaN (the
  * spec lets NaN payloads differ), with ours required to be quiet, and canonical when the
@@ -24,9 +25,17 @@
 
 typedef struct test_case {
   uint32_t opcode;
-  wasm_v128 operands[3];
+  wasm_v128 operands[3];      /* a memory op's address operand is unused: see below */
   uint8_t imm[16];
+  uint32_t address, offset;   /* memory ops: effective address = address + offset */
 } test_case;
+
+/* Memory ops load from DATA_SIZE random bytes at DATA_BASE and store into the zeroed
+ * 16 bytes at SCRATCH, which the function then loads back as its result. */
+#define DATA_BASE 1024
+#define DATA_SIZE 64
+#define SCRATCH 2048
+static uint8_t data[DATA_SIZE];
 
 static uint64_t rng_state;
 
@@ -183,9 +192,32 @@ static void write_operand (FILE *f, wasm_valtype type, const wasm_v128 *v)
 
 /* Function fN applies the op. It returns the result (as an integer for float scalars), or
  * with `to_memory` stores it at address 0 instead: V8's JS API cannot return a v128. */
+/* A store (lane) op: clear the scratch bytes, store, load them back as the v128 result. */
+static void write_store_case (FILE *f, int index, const test_case *tc, int to_memory)
+{
+  const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+  fprintf (f, "  (func (export \"f%d\")%s\n", index, to_memory ? "" : " (result v128)");
+  fprintf (f, "    (v128.store (i32.const %d) (v128.const i64x2 0 0))\n", SCRATCH);
+  fprintf (f, "    (%s offset=%" PRIu32, info->name, tc->offset);
+  if (info->imm == SIMD_IMM_MEMARG_LANE)
+    fprintf (f, " %u", tc->imm[0]);
+  fprintf (f, " (i32.const %" PRIu32 ")", tc->address);
+  write_operand (f, WASM_V128, &tc->operands[1]);
+  fprintf (f, ")\n");
+  if (to_memory)
+    fprintf (f, "    (v128.store (i32.const 0) (v128.load (i32.const %d))))\n", SCRATCH);
+  else
+    fprintf (f, "    (v128.load (i32.const %d)))\n", SCRATCH);
+}
+
 static void write_case (FILE *f, int index, const test_case *tc, int to_memory)
 {
   const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+  if (info->is_store)
+    {
+      write_store_case (f, index, tc, to_memory);
+      return;
+    }
   wasm_valtype result = info->result;
   int reinterpreted = result == WASM_F32 || result == WASM_F64;
   const char *int_type = result == WASM_F32 || result == WASM_I32 ? "i32"
@@ -198,7 +230,9 @@ static void write_case (FILE *f, int index, const test_case *tc, int to_memory)
   if (reinterpreted)
     fprintf (f, "(%s ", result == WASM_F32 ? "i32.reinterpret_f32" : "i64.reinterpret_f64");
   fprintf (f, "(%s", info->name);
-  if (info->imm == SIMD_IMM_LANE)
+  if (info->mem_bytes)
+    fprintf (f, " offset=%" PRIu32, tc->offset);
+  if (info->imm == SIMD_IMM_LANE || info->imm == SIMD_IMM_MEMARG_LANE)
     fprintf (f, " %u", tc->imm[0]);
   else if (info->imm == SIMD_IMM_SHUFFLE)
     for (int i = 0; i < 16; i++)
@@ -209,7 +243,9 @@ static void write_case (FILE *f, int index, const test_case *tc, int to_memory)
       for (int i = 0; i < 16; i++)
         fprintf (f, " 0x%02x", tc->imm[i]);
     }
-  for (int i = 0; i < info->nparams; i++)
+  if (info->mem_bytes)
+    fprintf (f, " (i32.const %" PRIu32 ")", tc->address);
+  for (int i = info->mem_bytes ? 1 : 0; i < info->nparams; i++)
     write_operand (f, info->params[i], &tc->operands[i]);
   fprintf (f, ")%s%s)\n", reinterpreted ? ")" : "", to_memory ? ")" : "");
 }
@@ -297,6 +333,33 @@ static int parse_result (const char *line, int *index, wasm_v128 *out)
   return 0;
 }
 
+/* What the op functions give, driven the way simd.h says the engine drives them. */
+static void our_result (const test_case *tc, wasm_v128 *out)
+{
+  const simd_opinfo *info = simd_opinfo_get (tc->opcode);
+  const uint8_t *imm = info->imm == SIMD_IMM_NONE || info->imm == SIMD_IMM_MEMARG ? NULL
+                       : tc->imm;
+  if (!info->mem_bytes)
+    {
+      info->fn (out, &tc->operands[0], &tc->operands[1], &tc->operands[2], imm);
+      return;
+    }
+  uint32_t at = tc->address + tc->offset;
+  wasm_v128 bytes = { 0 };
+  if (!info->is_store)
+    {
+      memcpy (&bytes, data + (at - DATA_BASE), info->mem_bytes);
+      info->fn (out, info->nparams > 1 ? &tc->operands[1] : NULL, &bytes, NULL, imm);
+      return;
+    }
+  if (info->fn)
+    info->fn (&bytes, &tc->operands[1], NULL, NULL, imm);
+  else
+    bytes = tc->operands[1];
+  memset (out, 0, sizeof *out);
+  memcpy (&out->u8[at - SCRATCH], &bytes, info->mem_bytes);
+}
+
 /* V8 runs the module through the JS API and prints what each function stored in the same
  * format wasm-interp uses for a v128 result. */
 static const char node_runner[] =
@@ -336,7 +399,10 @@ static int run_batch (const reference *ref, const test_case *cases, int ncases,
   char path[256], cmd[1024];
   snprintf (path, sizeof path, "%s/cases.wat", dir);
   FILE *f = fopen (path, "w");
-  fprintf (f, "(module\n  (memory (export \"mem\") 1)\n");
+  fprintf (f, "(module\n  (memory (export \"mem\") 1)\n  (data (i32.const %d) \"", DATA_BASE);
+  for (int i = 0; i < DATA_SIZE; i++)
+    fprintf (f, "\\%02x", data[i]);
+  fprintf (f, "\")\n");
   for (int i = 0; i < ncases; i++)
     write_case (f, i, &cases[i], ref->to_memory);
   fprintf (f, ")\n");
@@ -357,8 +423,7 @@ static int run_batch (const reference *ref, const test_case *cases, int ncases,
         continue;
       const test_case *tc = &cases[index];
       const simd_opinfo *info = simd_opinfo_get (tc->opcode);
-      const uint8_t *imm = info->imm == SIMD_IMM_NONE ? NULL : tc->imm;
-      info->fn (&ours, &tc->operands[0], &tc->operands[1], &tc->operands[2], imm);
+      our_result (tc, &ours);
       ++*compared;
       if (lanes_match (tc, &ours, &theirs))
         continue;
@@ -425,12 +490,14 @@ int main (void)
   int per_op = cases_env ? atoi (cases_env) : 60;
   printf ("# seed 0x%" PRIx64 ", %d cases per op\n", rng_state, per_op);
 
+  for (int i = 0; i < DATA_SIZE; i++)
+    data[i] = rng ();
   test_case *cases = calloc (256 * (size_t) per_op, sizeof *cases);
   int ncases = 0;
   for (uint32_t op = 0; op < 256; op++)
     {
       const simd_opinfo *info = simd_opinfo_get (op);
-      if (!info || info->mem_bytes)
+      if (!info)
         continue;
       for (int k = 0; k < per_op; k++)
         {
@@ -438,8 +505,17 @@ int main (void)
           tc->opcode = op;
           for (int i = 0; i < info->nparams; i++)
             tc->operands[i] = random_scalar (info->params[i], info->name);
-          if (info->imm == SIMD_IMM_LANE)
+          if (info->lanes)
             tc->imm[0] = rng () % info->lanes;
+          if (info->mem_bytes)
+            {
+              /* Any in-bounds spot, split between the address and the offset immediate. */
+              uint32_t base = info->is_store ? SCRATCH : DATA_BASE;
+              uint32_t room = info->is_store ? 16 : DATA_SIZE;
+              uint32_t at = base + rng () % (room - info->mem_bytes + 1);
+              tc->offset = rng () % 2 ? rng () % (at + 1) : 0;
+              tc->address = at - tc->offset;
+            }
           for (int i = 0; i < 16; i++)
             {
               if (info->imm == SIMD_IMM_SHUFFLE)
