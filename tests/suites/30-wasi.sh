@@ -172,6 +172,12 @@ if grep -q "not supported in this build" "$T/err"; then
 else
   check "wat input: prints its line" test "$(cat "$T/out")" = "hello from wat"
   check "wat input: exit status 9 from proc_exit" test "$status" -eq 9
+  printf ';; add\n(module (func (export "add") (param i32 i32) (result i32)\n  (i32.add (local.get 0) (local.get 1))))\n' >"$T/add.wat"
+  check "wat input: --invoke add 40 2 prints 42" test "$("$RUNWASM" wasm --invoke add "$T/add.wat" 40 2)" = 42
+  printf '(module\n  (junk' >"$T/bad.wat"
+  "$RUNWASM" wasm "$T/bad.wat" 2>"$T/err"
+  check "wat input with a syntax error: exit 1" test $? -eq 1
+  check "  the error says FILE:LINE:COL" grep -q "bad.wat:2:[0-9]*: " "$T/err"
 fi
 
 # ---- --invoke and --max-memory ----
