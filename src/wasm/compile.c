@@ -51,6 +51,7 @@ typedef struct compiler {
   uint32_t nlocals;
   wasm_valtype *local_type;
   uint32_t *local_slot;
+  uint32_t locals_cap;
   uint32_t locals_slots;
   ventry *vs;
   uint32_t vn, vcap;
@@ -102,7 +103,7 @@ static void emit_word (compiler *c, uint32_t w)
 {
   if (c->n == c->cap)
     {
-      c->cap = c->cap ? c->cap * 2 : 256;
+      c->cap = c->cap ? c->cap * 2 : 64;
       c->code = realloc (c->code, c->cap * sizeof *c->code);
     }
   c->code[c->n++] = w;
@@ -1537,8 +1538,12 @@ static int read_locals (compiler *c)
         return MALFORMED (r, "too many locals");
     }
   c->nlocals = (uint32_t) total;
-  c->local_type = malloc ((total + 1) * sizeof *c->local_type);
-  c->local_slot = malloc ((total + 1) * sizeof *c->local_slot);
+  if (total + 1 > c->locals_cap)
+    {
+      c->locals_cap = (uint32_t) total + 1;
+      c->local_type = realloc (c->local_type, c->locals_cap * sizeof *c->local_type);
+      c->local_slot = realloc (c->local_slot, c->locals_cap * sizeof *c->local_slot);
+    }
   uint32_t k = 0, slot = 0;
   for (; k < t->pub.nparams; k++)
     {
@@ -1565,9 +1570,18 @@ static int read_locals (compiler *c)
 }
 
 int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, size_t len,
-                      size_t file_offset, wasm_error *err)
+                      size_t file_offset, compile_scratch *scratch, wasm_error *err)
 {
   compiler c = { .m = m, .func_index = func_index };
+  c.code = scratch->code;
+  c.cap = scratch->code_cap;
+  c.vs = scratch->values;
+  c.vcap = scratch->values_cap;
+  c.cs = scratch->frames;
+  c.ccap = scratch->frames_cap;
+  c.local_type = scratch->local_type;
+  c.local_slot = scratch->local_slot;
+  c.locals_cap = scratch->locals_cap;
   c.r = (reader){ body, body + len, body - file_offset, err };
   c.type = &m->types[m->func_type[func_index]];
   c.last_instr = NONE;
@@ -1596,20 +1610,30 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       goto out;
     }
   code_t *code = &m->codes[func_index - m->nimported_funcs];
-  code->words = c.code;
+  code->words = malloc ((c.n ? c.n : 1) * sizeof *c.code);
+  if (!code->words)
+    {
+      module_error (err, WASM_ERR_RESOURCE, "out of memory");
+      goto out;
+    }
+  memcpy (code->words, c.code, c.n * sizeof *c.code);
   code->nwords = c.n;
   code->param_slots = c.type->param_slots;
   code->local_slots = c.locals_slots - c.type->param_slots;
   code->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;
-  c.code = NULL;
   rc = 0;
 out:
   for (uint32_t i = 0; i < c.cn; i++)
     free (c.cs[i].patches);
-  free (c.cs);
-  free (c.vs);
-  free (c.code);
-  free (c.local_type);
-  free (c.local_slot);
+  *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap };
   return rc;
+}
+
+void compile_scratch_free (compile_scratch *scratch)
+{
+  free (scratch->code);
+  free (scratch->values);
+  free (scratch->frames);
+  free (scratch->local_type);
+  free (scratch->local_slot);
 }

@@ -480,6 +480,45 @@ static int section_globals (reader *r, wasm_module *m)
   return 0;
 }
 
+static uint64_t name_hash (const char *s, uint32_t len)
+{
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint32_t i = 0; i < len; i++)
+    h = (h ^ (uint8_t) s[i]) * 0x100000001b3ull;
+  return h;
+}
+
+/* Open addressing over export indices: linear in the number of exports. */
+static int check_export_names_unique (reader *r, wasm_module *m)
+{
+  uint32_t cap = 16;
+  while (cap < m->nexports * 2)
+    cap *= 2;
+  uint32_t *slots = malloc (cap * sizeof *slots);
+  memset (slots, 0xff, cap * sizeof *slots);
+  int rc = 0;
+  for (uint32_t i = 0; i < m->nexports && rc == 0; i++)
+    {
+      const export_t *e = &m->exports[i];
+      for (uint32_t h = (uint32_t) name_hash (e->name, e->name_len) & (cap - 1);; h = (h + 1) & (cap - 1))
+        {
+          if (slots[h] == UINT32_MAX)
+            {
+              slots[h] = i;
+              break;
+            }
+          const export_t *o = &m->exports[slots[h]];
+          if (o->name_len == e->name_len && memcmp (o->name, e->name, e->name_len) == 0)
+            {
+              rc = INVALID (r, "duplicate export name");
+              break;
+            }
+        }
+    }
+  free (slots);
+  return rc;
+}
+
 static int section_exports (reader *r, wasm_module *m)
 {
   uint32_t n;
@@ -513,11 +552,8 @@ static int section_exports (reader *r, wasm_module *m)
                         e->index);
       if (kind == 0)
         m->func_declared[e->index] = 1;
-      for (uint32_t k = 0; k < i; k++)
-        if (m->exports[k].name_len == e->name_len && memcmp (m->exports[k].name, e->name, e->name_len) == 0)
-          return INVALID (r, "duplicate export name");
     }
-  return 0;
+  return check_export_names_unique (r, m);
 }
 
 static int section_start (reader *r, wasm_module *m)
@@ -624,18 +660,21 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
   if (n != m->nfuncs - m->nimported_funcs)
     return MALFORMED (r, "function and code section have inconsistent lengths");
   *ncodes = n;
-  for (uint32_t i = 0; i < n; i++)
+  compile_scratch scratch = { 0 };
+  int rc = 0;
+  for (uint32_t i = 0; i < n && rc == 0; i++)
     {
       uint32_t size;
       const uint8_t *body;
-      if (read_u32 (r, &size) < 0)
-        return -1;
-      if (read_bytes (r, size, &body) < 0)
-        return -1;
-      if (compile_function (m, m->nimported_funcs + i, body, size, (size_t) (body - r->file_start), r->err) < 0)
-        return -1;
+      rc = read_u32 (r, &size);
+      if (rc == 0)
+        rc = read_bytes (r, size, &body);
+      if (rc == 0)
+        rc = compile_function (m, m->nimported_funcs + i, body, size, (size_t) (body - r->file_start),
+                               &scratch, r->err);
     }
-  return 0;
+  compile_scratch_free (&scratch);
+  return rc;
 }
 
 static int section_data (reader *r, wasm_module *m)

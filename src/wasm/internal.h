@@ -241,9 +241,21 @@ void slots_to_value (wasm_valtype t, const slot_t *s, wasm_value *v);
 int module_error (wasm_error *err, wasm_error_kind kind, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
+/* Buffers the translator reuses from one function to the next (a module may have 100,000s). */
+typedef struct compile_scratch {
+  uint32_t *code;
+  uint32_t code_cap;
+  void *values, *frames;
+  uint32_t values_cap, frames_cap;
+  wasm_valtype *local_type;
+  uint32_t *local_slot;
+  uint32_t locals_cap;
+} compile_scratch;
+
 /* Translate (and validate) the body of defined function `func_index`. */
 int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, size_t len,
-                      size_t file_offset, wasm_error *err);
+                      size_t file_offset, compile_scratch *scratch, wasm_error *err);
+void compile_scratch_free (compile_scratch *scratch);
 void module_free_contents (wasm_module *m);
 /* Drop one reference; the last one frees the module. */
 void module_release (wasm_module *m);

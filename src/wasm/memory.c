@@ -22,10 +22,15 @@ bool memory_reservation_possible (void)
     return false;
   if (sizeof (void *) < 8)
     return false;
+  /* One successful probe per process is enough: stores are created often. */
+  static atomic_bool reserved_once;
+  if (atomic_load (&reserved_once))
+    return true;
   void *p = mmap (NULL, GUARDED_RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return false;
   munmap (p, GUARDED_RESERVATION);
+  atomic_store (&reserved_once, true);
   return true;
 }
 
