@@ -795,6 +795,13 @@ static int compile_end (compiler *c)
           || (f->nparams && memcmp (f->params, f->results, f->nparams * sizeof *f->params))))
     return invalid (c, "type mismatch: if without else must not change the stack");
   bool was_live = live (c);
+  if (f->kind == FRAME_FUNC && was_live && f->npatches == 0)
+    {
+      emit_return (c);
+      free (f->patches);
+      c->cn = 0;
+      return 0;
+    }
   /* The fallthrough leaves the results in their canonical slots: the label's slots. */
   for (uint32_t i = f->height; i < c->vn; i++)
     materialize (c, &c->vs[i]);
