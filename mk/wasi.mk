@@ -1,6 +1,6 @@
 # WASI test programs: tests/wasi/*.c -> build/tests/wasi/*.wasm, built with clang for
 # wasm32-wasi (wasi-libc from Debian). tests/suites/30-wasi.sh runs them with runwasm.
-WASI_CC ?= clang-19
+WASI_CC ?= $(or $(shell command -v clang-19),clang)
 WASI_CFLAGS ?= -O2 -Wall
 WASI_TEST_MODULES := $(patsubst tests/wasi/%.c,$(BUILD)/tests/wasi/%.wasm,$(wildcard tests/wasi/*.c))
 
