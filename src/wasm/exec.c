@@ -1,5 +1,6 @@
 /* Execution: entering wasm from the host, calling host functions, traps, and the two
  * instantiations of the interpreter loop (guarded and checked memory). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #define VALUE_STACK_SLOTS (4u << 20)   /* 32 MiB of address space, touched on demand */
 #define DEFAULT_CALL_DEPTH 20000u
 #define C_STACK_BUDGET (256u << 10)     /* C stack nested host->wasm entries may use */
+#define C_STACK_RESERVE (32u << 10)     /* left free below the limit, for host code and signals */
 
 __thread exec_ctx *exec_current;
 
@@ -165,6 +167,31 @@ int exec_call_host (exec_ctx *ctx, wasm_func *f, wasm_instance *caller_inst, slo
   return 0;
 }
 
+/* Lowest address nested entries may reach: the budget below the outermost entry, but never
+ * closer than the reserve to the end of this thread's stack (threads may have small ones). */
+static char *c_stack_limit (char *here)
+{
+  static __thread char *stack_low;
+  static __thread bool known;
+  if (!known)
+    {
+      pthread_attr_t attr;
+      void *addr;
+      size_t size;
+      known = true;
+      if (pthread_getattr_np (pthread_self (), &attr) == 0)
+        {
+          if (pthread_attr_getstack (&attr, &addr, &size) == 0)
+            stack_low = (char *) addr;
+          pthread_attr_destroy (&attr);
+        }
+    }
+  char *limit = here - C_STACK_BUDGET;
+  if (stack_low && limit < stack_low + C_STACK_RESERVE)
+    limit = stack_low + C_STACK_RESERVE;
+  return limit;
+}
+
 int exec_invoke (wasm_func *func, slot_t *frame, wasm_trap *trap)
 {
   wasm_store *store = func->store;
@@ -175,7 +202,7 @@ int exec_invoke (wasm_func *func, slot_t *frame, wasm_trap *trap)
       trap_set (trap, WASM_TRAP_CALL_STACK_EXHAUSTED, func, NULL);
       return -1;
     }
-  ctx.stack_limit = ctx.prev ? ctx.prev->stack_limit : &here - C_STACK_BUDGET;
+  ctx.stack_limit = ctx.prev ? ctx.prev->stack_limit : c_stack_limit (&here);
   signals_install ();
   const uint32_t saved_depth = store->depth;
   slot_t *const saved_sp = store->sp;

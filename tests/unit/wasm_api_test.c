@@ -49,6 +49,40 @@ static wasm_instance *instantiate (wasm_store *store, wasm_linker *linker, const
   return inst;
 }
 
+/* env.reenter(n): calls the instance's "down"(n) again, so host and wasm frames alternate. */
+static int host_reenter (wasm_caller *caller, void *env, const wasm_value *args, wasm_value *results)
+{
+  wasm_func *down = wasm_instance_func (*(wasm_instance **) env, "down");
+  wasm_trap trap;
+  if (wasm_func_call (down, args, 1, results, 1, &trap) < 0)
+    return wasm_caller_trap (caller, trap.kind, trap.message);
+  return 0;
+}
+
+static void test_reentry (void)
+{
+  wasm_store *store = wasm_store_new (NULL);
+  wasm_linker *linker = wasm_linker_new (store);
+  wasm_instance *inst = NULL;
+  wasm_functype type = { 1, 1, i32_type, i32_type };
+  wasm_linker_define_func (linker, "env", "reenter", &type, host_reenter, &inst);
+  wasm_module *module;
+  inst = instantiate (store, linker, wasm_module_reenter, wasm_module_reenter_len, &module);
+  tap_ok (inst != NULL, "re-entry module instantiates");
+  wasm_value arg = i32 (20), r;
+  wasm_trap trap;
+  tap_eq_int (wasm_func_call (wasm_instance_func (inst, "down"), &arg, 1, &r, 1, &trap), 0, "wasm -> host -> wasm 20 deep");
+  tap_eq_int (r.of.i32, 20, "re-entrant result");
+  arg = i32 (10000000);
+  tap_eq_int (wasm_func_call (wasm_instance_func (inst, "down"), &arg, 1, &r, 1, &trap), -1, "unbounded re-entry traps");
+  tap_eq_int (trap.kind, WASM_TRAP_CALL_STACK_EXHAUSTED, "re-entry ends in call stack exhausted");
+  tap_eq_int (wasm_func_call (wasm_instance_func (inst, "down"), (wasm_value[]){ i32 (5) }, 1, &r, 1, &trap), 0,
+              "store usable after exhaustion");
+  wasm_linker_delete (linker);
+  wasm_store_delete (store);
+  wasm_module_delete (module);
+}
+
 static void test_host_functions (void)
 {
   wasm_store *store = wasm_store_new (NULL);
@@ -224,6 +258,7 @@ int main (void)
 {
   test_host_functions ();
   test_load_errors ();
+  test_reentry ();
   unsetenv ("RUNWASM_MEMORY");
   test_traps_and_limits ("guarded");
   setenv ("RUNWASM_MEMORY", "checked", 1);
