@@ -133,7 +133,7 @@ static int add_socket_activation_fds (struct wasm_options *o, struct rw_error **
   long n = strtol (count, NULL, 10);
   for (long i = 0; i < n && i < MAX_LISTEN_FDS; i++)
     {
-      char text[16];
+      char text[24];
       snprintf (text, sizeof text, "%ld", 3 + i);
       if (add_listen_fd (o, text, err) < 0)
         return -1;
@@ -266,7 +266,8 @@ static wasm_module *load_module (const char *path, struct rw_error **err)
   size_t len = 0;
   if (read_file (path, &bytes, &len, err) < 0)
     return NULL;
-  if (!(len >= 4 && memcmp (bytes, "\0asm", 4) == 0) && (looks_like_wat (bytes, len) || wat_looks_like_text (bytes, len)))
+  bool binary_magic = len >= 4 && memcmp (bytes, "\0asm", 4) == 0;
+  if (!binary_magic && (looks_like_wat (bytes, len) || wat_looks_like_text (bytes, len)))
     {
       uint8_t *binary = NULL;
       size_t binary_len = 0;
@@ -295,24 +296,28 @@ static void print_trap (const wasm_trap *trap)
   fputc ('\n', stderr);
 }
 
+/* A trap's exit status; a real trap (not proc_exit) is also reported. */
+static int trap_status (const wasm_trap *trap)
+{
+  if (trap->kind != WASM_TRAP_EXIT)
+    print_trap (trap);
+  return wasi_exit_status_from_trap (trap);
+}
+
 /* Reactors (no _start) initialise themselves in _initialize before any other export. */
 static int run_invoke (wasm_instance *instance, const char *name, char **args, int nargs, struct rw_error **err)
 {
   wasm_trap trap = { 0 };
   wasm_func *init = wasm_instance_func (instance, "_initialize");
   if (init != NULL && wasm_func_call (init, NULL, 0, NULL, 0, &trap) < 0)
-    goto trapped;
+    return trap_status (&trap);
   wasm_func *func = wasm_instance_func (instance, name);
   if (func == NULL)
     return rw_error_set (err, 0, "--invoke: the module exports no function `%s`", name);
   int r = cmd_wasm_invoke (func, name, args, nargs, stdout, &trap, err);
-  if (r <= 0)
-    return r < 0 ? -1 : 0;
-trapped:
-  if (trap.kind == WASM_TRAP_EXIT)
-    return wasi_exit_status_from_trap (&trap);
-  print_trap (&trap);
-  return WASI_TRAP_EXIT_STATUS;
+  if (r < 0)
+    return -1;
+  return r == 0 ? 0 : trap_status (&trap);
 }
 
 /* A stdio fd the parent closed stays closed for the guest instead of failing the run. */
@@ -352,11 +357,7 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
         {
           struct wasi_run_result result;
           if (wasi_run_start (instance, &result, err) == 0)
-            {
-              if (result.trapped)
-                print_trap (&result.trap);
-              status = result.exit_status;
-            }
+            status = result.trapped ? trap_status (&result.trap) : result.exit_status;
           else
             rw_error_wrap (err, "%s", argv[0]);
         }

@@ -14,7 +14,8 @@ typedef wasi_errno_t (*wasi_binding_fn) (struct wasi_ctx *ctx, struct wasi_guest
 
 /* Guest iovec array -> host iovecs (at most IOV_MAX, the rest is a short transfer).
  * *iov is malloc'd; free it. */
-wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov, size_t *count);
+wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov,
+                                size_t *count);
 
 /* The import table (wasi_imports.c) row by row: parameter string ('i' i32, 'I' i64) and
  * binding (NULL for proc_exit). */

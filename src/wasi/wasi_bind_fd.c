@@ -5,7 +5,8 @@
 #include "common/cleanup.h"
 #include "wasi/wasi_bind.h"
 
-wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov, size_t *count)
+wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov,
+                                size_t *count)
 {
   const uint8_t *raw = wasi_guest_ptr (g, ptr, (uint64_t) n * WASI_IOVEC_SIZE);
   if (raw == NULL)
@@ -32,20 +33,23 @@ wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, 
 }
 
 /* fd_read/fd_write/fd_pread/fd_pwrite share their shape: fd, iovs, iovs_len, [offset,] out. */
-typedef wasi_errno_t (*transfer_fn) (struct wasi_ctx *, uint32_t, const struct iovec *, size_t, uint64_t, size_t *);
+typedef wasi_errno_t (*transfer_fn) (struct wasi_ctx *, uint32_t, const struct iovec *, size_t,
+                                     uint64_t, size_t *);
 
-static wasi_errno_t plain_read (struct wasi_ctx *c, uint32_t fd, const struct iovec *v, size_t n, uint64_t off, size_t *done)
+static wasi_errno_t plain_read (struct wasi_ctx *c, uint32_t fd, const struct iovec *v, size_t n, uint64_t off,
+                                size_t *done)
 {
   return wasi_fd_read (c, fd, v, n, done);
 }
 
-static wasi_errno_t plain_write (struct wasi_ctx *c, uint32_t fd, const struct iovec *v, size_t n, uint64_t off, size_t *done)
+static wasi_errno_t plain_write (struct wasi_ctx *c, uint32_t fd, const struct iovec *v, size_t n,
+                                 uint64_t off, size_t *done)
 {
   return wasi_fd_write (c, fd, v, n, done);
 }
 
-static wasi_errno_t transfer (struct wasi_ctx *ctx, struct wasi_guest *g, uint32_t fd, uint32_t iovs, uint32_t n,
-                              uint64_t offset, uint32_t out_ptr, transfer_fn fn)
+static wasi_errno_t transfer (struct wasi_ctx *ctx, struct wasi_guest *g, uint32_t fd, uint32_t iovs,
+                              uint32_t n, uint64_t offset, uint32_t out_ptr, transfer_fn fn)
 {
   uint8_t *out = wasi_guest_ptr (g, out_ptr, 4);
   if (out == NULL)
@@ -62,10 +66,25 @@ static wasi_errno_t transfer (struct wasi_ctx *ctx, struct wasi_guest *g, uint32
   return r;
 }
 
-WASI_BINDING (fd_read) { return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), 0, ARG32 (3), plain_read); }
-WASI_BINDING (fd_write) { return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), 0, ARG32 (3), plain_write); }
-WASI_BINDING (fd_pread) { return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), ARG64 (3), ARG32 (4), wasi_fd_pread); }
-WASI_BINDING (fd_pwrite) { return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), ARG64 (3), ARG32 (4), wasi_fd_pwrite); }
+WASI_BINDING (fd_read)
+{
+  return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), 0, ARG32 (3), plain_read);
+}
+
+WASI_BINDING (fd_write)
+{
+  return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), 0, ARG32 (3), plain_write);
+}
+
+WASI_BINDING (fd_pread)
+{
+  return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), ARG64 (3), ARG32 (4), wasi_fd_pread);
+}
+
+WASI_BINDING (fd_pwrite)
+{
+  return transfer (ctx, g, ARG32 (0), ARG32 (1), ARG32 (2), ARG64 (3), ARG32 (4), wasi_fd_pwrite);
+}
 
 WASI_BINDING (fd_advise) { return wasi_fd_advise (ctx, ARG32 (0), ARG64 (1), ARG64 (2), ARG32 (3)); }
 WASI_BINDING (fd_allocate) { return wasi_fd_allocate (ctx, ARG32 (0), ARG64 (1), ARG64 (2)); }
@@ -74,7 +93,10 @@ WASI_BINDING (fd_datasync) { return wasi_fd_datasync (ctx, ARG32 (0)); }
 WASI_BINDING (fd_sync) { return wasi_fd_sync (ctx, ARG32 (0)); }
 WASI_BINDING (fd_renumber) { return wasi_fd_renumber (ctx, ARG32 (0), ARG32 (1)); }
 WASI_BINDING (fd_fdstat_set_flags) { return wasi_fd_fdstat_set_flags (ctx, ARG32 (0), ARG32 (1)); }
-WASI_BINDING (fd_fdstat_set_rights) { return wasi_fd_fdstat_set_rights (ctx, ARG32 (0), ARG64 (1), ARG64 (2)); }
+WASI_BINDING (fd_fdstat_set_rights)
+{
+  return wasi_fd_fdstat_set_rights (ctx, ARG32 (0), ARG64 (1), ARG64 (2));
+}
 WASI_BINDING (fd_filestat_set_size) { return wasi_fd_filestat_set_size (ctx, ARG32 (0), ARG64 (1)); }
 WASI_BINDING (fd_filestat_set_times)
 {

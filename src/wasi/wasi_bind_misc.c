@@ -27,7 +27,8 @@ static wasi_errno_t put_strings (struct wasi_guest *g, char **strings, size_t n,
   return WASI_ESUCCESS;
 }
 
-static wasi_errno_t put_sizes (struct wasi_guest *g, char **strings, size_t n, uint32_t count_ptr, uint32_t size_ptr)
+static wasi_errno_t put_sizes (struct wasi_guest *g, char **strings, size_t n, uint32_t count_ptr,
+                               uint32_t size_ptr)
 {
   uint8_t *count = wasi_guest_ptr (g, count_ptr, 4);
   uint8_t *size = wasi_guest_ptr (g, size_ptr, 4);

@@ -37,14 +37,13 @@ wasi_errno_t wasi_errno_from_host (int host_errno);
 
 /* ---- Descriptor table (wasi_fd_table.c) ---- */
 /* The entry for fd if it is open and holds every right in `rights`: EBADF, ENOTCAPABLE. */
-wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights,
-                             struct wasi_fd_entry **out);
+wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights, struct wasi_fd_entry **out);
 /* Take ownership of host_fd in the lowest free slot. */
 wasi_errno_t wasi_fd_insert (struct wasi_ctx *ctx, int host_fd, uint8_t filetype, uint64_t base,
                              uint64_t inheriting, uint32_t *fd);
 /* Put host_fd at a given guest slot, which must be free. */
-wasi_errno_t wasi_fd_place (struct wasi_ctx *ctx, uint32_t slot, int host_fd, uint8_t filetype,
-                            uint64_t base, uint64_t inheriting);
+wasi_errno_t wasi_fd_place (struct wasi_ctx *ctx, uint32_t slot, int host_fd, uint8_t filetype, uint64_t base,
+                            uint64_t inheriting);
 /* Filetype and the rights that apply to an already open host descriptor. */
 wasi_errno_t wasi_fd_describe (int host_fd, uint8_t *filetype, uint64_t *rights);
 uint8_t wasi_filetype_from_mode (unsigned mode);
@@ -107,47 +106,69 @@ wasi_errno_t wasi_random_get (uint8_t *buf, size_t len);
 wasi_errno_t wasi_sched_yield (void);
 
 /* ---- Descriptors (wasi_fd_ops.c, wasi_fd_io.c, wasi_fd_readdir.c) ---- */
-wasi_errno_t wasi_fd_advise (struct wasi_ctx *ctx, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice);
+wasi_errno_t wasi_fd_advise (struct wasi_ctx *ctx, uint32_t fd, uint64_t offset, uint64_t len,
+                             uint32_t advice);
 wasi_errno_t wasi_fd_allocate (struct wasi_ctx *ctx, uint32_t fd, uint64_t offset, uint64_t len);
 wasi_errno_t wasi_fd_close (struct wasi_ctx *ctx, uint32_t fd);
 wasi_errno_t wasi_fd_datasync (struct wasi_ctx *ctx, uint32_t fd);
 wasi_errno_t wasi_fd_sync (struct wasi_ctx *ctx, uint32_t fd);
 wasi_errno_t wasi_fd_fdstat_get (struct wasi_ctx *ctx, uint32_t fd, struct wasi_fdstat *out);
 wasi_errno_t wasi_fd_fdstat_set_flags (struct wasi_ctx *ctx, uint32_t fd, uint32_t flags);
-wasi_errno_t wasi_fd_fdstat_set_rights (struct wasi_ctx *ctx, uint32_t fd, uint64_t base, uint64_t inheriting);
+wasi_errno_t wasi_fd_fdstat_set_rights (struct wasi_ctx *ctx, uint32_t fd, uint64_t base,
+                                        uint64_t inheriting);
 wasi_errno_t wasi_fd_filestat_get (struct wasi_ctx *ctx, uint32_t fd, struct wasi_filestat *out);
 wasi_errno_t wasi_fd_filestat_set_size (struct wasi_ctx *ctx, uint32_t fd, uint64_t size);
-wasi_errno_t wasi_fd_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fstflags);
+wasi_errno_t wasi_fd_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint64_t atim, uint64_t mtim,
+                                         uint32_t fstflags);
 wasi_errno_t wasi_fd_prestat_get (struct wasi_ctx *ctx, uint32_t fd, uint32_t *name_len);
 wasi_errno_t wasi_fd_prestat_dir_name (struct wasi_ctx *ctx, uint32_t fd, char *buf, size_t len);
 wasi_errno_t wasi_fd_renumber (struct wasi_ctx *ctx, uint32_t from, uint32_t to);
-wasi_errno_t wasi_fd_seek (struct wasi_ctx *ctx, uint32_t fd, int64_t offset, uint32_t whence, uint64_t *newoffset);
+wasi_errno_t wasi_fd_seek (struct wasi_ctx *ctx, uint32_t fd, int64_t offset, uint32_t whence,
+                           uint64_t *newoffset);
 wasi_errno_t wasi_fd_tell (struct wasi_ctx *ctx, uint32_t fd, uint64_t *offset);
-wasi_errno_t wasi_fd_read (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, size_t *nread);
-wasi_errno_t wasi_fd_write (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, size_t *nwritten);
-wasi_errno_t wasi_fd_pread (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint64_t offset, size_t *nread);
-wasi_errno_t wasi_fd_pwrite (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint64_t offset, size_t *nwritten);
+wasi_errno_t wasi_fd_read (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                           size_t *nread);
+wasi_errno_t wasi_fd_write (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                            size_t *nwritten);
+wasi_errno_t wasi_fd_pread (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                            uint64_t offset, size_t *nread);
+wasi_errno_t wasi_fd_pwrite (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint64_t offset, size_t *nwritten);
 /* Fill buf with dirents (header + name) from cookie on; the last one may be cut short, and
  * *used == len then tells the guest to call again with a bigger buffer or later cookie. */
-wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, size_t len, uint64_t cookie, size_t *used);
+wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, size_t len, uint64_t cookie,
+                              size_t *used);
 
 /* ---- Paths (wasi_path_ops.c, wasi_path_open.c) ---- */
 wasi_errno_t wasi_path_create_directory (struct wasi_ctx *ctx, uint32_t fd, const char *path, size_t len);
-wasi_errno_t wasi_path_filestat_get (struct wasi_ctx *ctx, uint32_t fd, uint32_t lookupflags, const char *path, size_t len, struct wasi_filestat *out);
-wasi_errno_t wasi_path_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint32_t lookupflags, const char *path, size_t len, uint64_t atim, uint64_t mtim, uint32_t fstflags);
-wasi_errno_t wasi_path_link (struct wasi_ctx *ctx, uint32_t old_fd, uint32_t old_lookupflags, const char *old_path, size_t old_len, uint32_t new_fd, const char *new_path, size_t new_len);
-wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflags, const char *path, size_t len, uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags, uint32_t *opened);
-wasi_errno_t wasi_path_readlink (struct wasi_ctx *ctx, uint32_t fd, const char *path, size_t len, char *buf, size_t buf_len, size_t *used);
+wasi_errno_t wasi_path_filestat_get (struct wasi_ctx *ctx, uint32_t fd, uint32_t lookupflags, const char *path,
+                                     size_t len, struct wasi_filestat *out);
+wasi_errno_t wasi_path_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint32_t lookupflags,
+                                           const char *path, size_t len, uint64_t atim, uint64_t mtim,
+                                           uint32_t fstflags);
+wasi_errno_t wasi_path_link (struct wasi_ctx *ctx, uint32_t old_fd, uint32_t old_lookupflags,
+                             const char *old_path, size_t old_len, uint32_t new_fd, const char *new_path,
+                             size_t new_len);
+wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflags, const char *path,
+                             size_t len, uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,
+                             uint32_t fdflags, uint32_t *opened);
+wasi_errno_t wasi_path_readlink (struct wasi_ctx *ctx, uint32_t fd, const char *path, size_t len, char *buf,
+                                 size_t buf_len, size_t *used);
 wasi_errno_t wasi_path_remove_directory (struct wasi_ctx *ctx, uint32_t fd, const char *path, size_t len);
-wasi_errno_t wasi_path_rename (struct wasi_ctx *ctx, uint32_t old_fd, const char *old_path, size_t old_len, uint32_t new_fd, const char *new_path, size_t new_len);
-wasi_errno_t wasi_path_symlink (struct wasi_ctx *ctx, const char *target, size_t target_len, uint32_t fd, const char *path, size_t len);
+wasi_errno_t wasi_path_rename (struct wasi_ctx *ctx, uint32_t old_fd, const char *old_path, size_t old_len,
+                               uint32_t new_fd, const char *new_path, size_t new_len);
+wasi_errno_t wasi_path_symlink (struct wasi_ctx *ctx, const char *target, size_t target_len, uint32_t fd,
+                                const char *path, size_t len);
 wasi_errno_t wasi_path_unlink_file (struct wasi_ctx *ctx, uint32_t fd, const char *path, size_t len);
 
 /* ---- Polling and sockets (wasi_poll.c, wasi_sock.c) ---- */
-wasi_errno_t wasi_poll_oneoff (struct wasi_ctx *ctx, const struct wasi_subscription *in, struct wasi_event *out, uint32_t n, uint32_t *nevents);
+wasi_errno_t wasi_poll_oneoff (struct wasi_ctx *ctx, const struct wasi_subscription *in,
+                               struct wasi_event *out, uint32_t n, uint32_t *nevents);
 wasi_errno_t wasi_sock_accept (struct wasi_ctx *ctx, uint32_t fd, uint32_t flags, uint32_t *accepted);
-wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint32_t riflags, size_t *received, uint16_t *roflags);
-wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint32_t siflags, size_t *sent);
+wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint32_t riflags, size_t *received, uint16_t *roflags);
+wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint32_t siflags, size_t *sent);
 wasi_errno_t wasi_sock_shutdown (struct wasi_ctx *ctx, uint32_t fd, uint32_t how);
 
 #endif

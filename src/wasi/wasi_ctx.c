@@ -34,8 +34,7 @@ static void free_strings (char **s, size_t n)
 }
 
 /* Put a duplicate of host_fd at guest fd `slot`, with the rights its type allows. */
-static int add_fd (struct wasi_ctx *ctx, int host_fd, uint32_t slot, const char *what,
-                   struct rw_error **err)
+static int add_fd (struct wasi_ctx *ctx, int host_fd, uint32_t slot, const char *what, struct rw_error **err)
 {
   cleanup_close int fd = fcntl (host_fd, F_DUPFD_CLOEXEC, 3);
   if (fd < 0)

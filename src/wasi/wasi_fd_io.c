@@ -13,21 +13,24 @@ static wasi_errno_t transfer_result (ssize_t n, size_t *done)
   return WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_fd_read (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, size_t *nread)
+wasi_errno_t wasi_fd_read (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                           size_t *nread)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READ, &e);
   return r != WASI_ESUCCESS ? r : transfer_result (readv (e->host_fd, iov, n), nread);
 }
 
-wasi_errno_t wasi_fd_write (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, size_t *nwritten)
+wasi_errno_t wasi_fd_write (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                            size_t *nwritten)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_WRITE, &e);
   return r != WASI_ESUCCESS ? r : transfer_result (writev (e->host_fd, iov, n), nwritten);
 }
 
-wasi_errno_t wasi_fd_pread (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint64_t offset, size_t *nread)
+wasi_errno_t wasi_fd_pread (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                            uint64_t offset, size_t *nread)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK, &e);
@@ -38,7 +41,8 @@ wasi_errno_t wasi_fd_pread (struct wasi_ctx *ctx, uint32_t fd, const struct iove
   return transfer_result (preadv (e->host_fd, iov, n, offset), nread);
 }
 
-wasi_errno_t wasi_fd_pwrite (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint64_t offset, size_t *nwritten)
+wasi_errno_t wasi_fd_pwrite (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint64_t offset, size_t *nwritten)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK, &e);

@@ -15,7 +15,8 @@ static wasi_errno_t host_result (int r)
   return r < 0 ? wasi_errno_from_host (errno) : WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_fd_advise (struct wasi_ctx *ctx, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice)
+wasi_errno_t wasi_fd_advise (struct wasi_ctx *ctx, uint32_t fd, uint64_t offset, uint64_t len,
+                             uint32_t advice)
 {
   static const int host_advice[] = {
     [WASI_ADVICE_NORMAL] = POSIX_FADV_NORMAL, [WASI_ADVICE_SEQUENTIAL] = POSIX_FADV_SEQUENTIAL,
@@ -208,7 +209,8 @@ wasi_errno_t wasi_timespecs_from_fstflags (uint64_t atim, uint64_t mtim, uint32_
   return WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_fd_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fstflags)
+wasi_errno_t wasi_fd_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, uint64_t atim, uint64_t mtim,
+                                         uint32_t fstflags)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_FILESTAT_SET_TIMES, &e);
@@ -265,7 +267,8 @@ wasi_errno_t wasi_fd_renumber (struct wasi_ctx *ctx, uint32_t from, uint32_t to)
   return WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_fd_seek (struct wasi_ctx *ctx, uint32_t fd, int64_t offset, uint32_t whence, uint64_t *newoffset)
+wasi_errno_t wasi_fd_seek (struct wasi_ctx *ctx, uint32_t fd, int64_t offset, uint32_t whence,
+                           uint64_t *newoffset)
 {
   /* Asking where we are is a tell, which needs only that right. */
   uint64_t rights = (whence == WASI_WHENCE_CUR && offset == 0) ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;

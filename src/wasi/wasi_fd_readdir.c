@@ -44,7 +44,8 @@ static bool append (uint8_t *buf, size_t len, size_t *used, const void *bytes, s
   return *used < len;
 }
 
-wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, size_t len, uint64_t cookie, size_t *used)
+wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, size_t len, uint64_t cookie,
+                              size_t *used)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READDIR, &e);

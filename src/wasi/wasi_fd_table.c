@@ -7,8 +7,7 @@
 
 #include "wasi/wasi_core.h"
 
-wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights,
-                             struct wasi_fd_entry **out)
+wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights, struct wasi_fd_entry **out)
 {
   if (fd >= ctx->nfds || ctx->fds[fd].host_fd < 0)
     return WASI_EBADF;
@@ -37,8 +36,8 @@ static wasi_errno_t grow_table (struct wasi_ctx *ctx, uint32_t min)
   return WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_fd_place (struct wasi_ctx *ctx, uint32_t slot, int host_fd, uint8_t filetype,
-                            uint64_t base, uint64_t inheriting)
+wasi_errno_t wasi_fd_place (struct wasi_ctx *ctx, uint32_t slot, int host_fd, uint8_t filetype, uint64_t base,
+                            uint64_t inheriting)
 {
   if (slot >= ctx->nfds)
     {

@@ -60,8 +60,8 @@ static uint64_t rights_for_oflags (uint32_t oflags)
   return rights;
 }
 
-wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflags, const char *path, size_t len,
-                             uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,
+wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflags, const char *path,
+                             size_t len, uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,
                              uint32_t fdflags, uint32_t *opened)
 {
   struct wasi_fd_entry *dir;

@@ -68,8 +68,9 @@ wasi_errno_t wasi_path_filestat_set_times (struct wasi_ctx *ctx, uint32_t fd, ui
   return r != WASI_ESUCCESS ? r : host_result (utimensat (p.dirfd, p.name, ts, AT_SYMLINK_NOFOLLOW));
 }
 
-wasi_errno_t wasi_path_link (struct wasi_ctx *ctx, uint32_t old_fd, uint32_t old_lookupflags, const char *old_path,
-                             size_t old_len, uint32_t new_fd, const char *new_path, size_t new_len)
+wasi_errno_t wasi_path_link (struct wasi_ctx *ctx, uint32_t old_fd, uint32_t old_lookupflags,
+                             const char *old_path, size_t old_len, uint32_t new_fd, const char *new_path,
+                             size_t new_len)
 {
   cleanup_path struct wasi_path from = { .dirfd = -1 };
   cleanup_path struct wasi_path to = { .dirfd = -1 };

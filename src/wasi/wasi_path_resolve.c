@@ -217,8 +217,7 @@ static void strip_trailing_slashes (char *path, bool *stripped)
     }
 }
 
-wasi_errno_t wasi_path_resolve (int root_fd, const char *path, size_t len, bool follow,
-                                struct wasi_path *out)
+wasi_errno_t wasi_path_resolve (int root_fd, const char *path, size_t len, bool follow, struct wasi_path *out)
 {
   *out = (struct wasi_path) { .dirfd = -1 };
   if (len == 0)

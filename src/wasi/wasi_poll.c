@@ -53,8 +53,8 @@ static uint64_t readable_bytes (int fd)
   return 0;
 }
 
-wasi_errno_t wasi_poll_oneoff (struct wasi_ctx *ctx, const struct wasi_subscription *in, struct wasi_event *out,
-                               uint32_t n, uint32_t *nevents)
+wasi_errno_t wasi_poll_oneoff (struct wasi_ctx *ctx, const struct wasi_subscription *in,
+                               struct wasi_event *out, uint32_t n, uint32_t *nevents)
 {
   if (n == 0)
     return WASI_EINVAL;

@@ -24,8 +24,8 @@ wasi_errno_t wasi_sock_accept (struct wasi_ctx *ctx, uint32_t fd, uint32_t flags
   return r;
 }
 
-wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint32_t riflags,
-                             size_t *received, uint16_t *roflags)
+wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint32_t riflags, size_t *received, uint16_t *roflags)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READ, &e);
@@ -44,8 +44,8 @@ wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iov
   return WASI_ESUCCESS;
 }
 
-wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n, uint32_t siflags,
-                             size_t *sent)
+wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iovec *iov, size_t n,
+                             uint32_t siflags, size_t *sent)
 {
   struct wasi_fd_entry *e;
   wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_WRITE, &e);
