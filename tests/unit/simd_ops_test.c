@@ -167,7 +167,8 @@ int main (void)
   tap_ok (same (apply (0xea, &x, &y, NULL, NULL),
                 (wasm_v128) { .u32 = { 0x80000000, 0x00000000, 0x7fc00000, 0x3f800000 } }),
           "f32x4.pmin keeps a when not b < a");
-  v = (wasm_v128) { .u32 = { 0x40200000, 0x3fc00000, 0xbf000000, 0x40600000 } }; /* 2.5 1.5 -0.5 3.5 */
+  /* 2.5 1.5 -0.5 3.5 */
+  v = (wasm_v128) { .u32 = { 0x40200000, 0x3fc00000, 0xbf000000, 0x40600000 } };
   tap_ok (same (apply (0x6a, &v, NULL, NULL, NULL),
                 (wasm_v128) { .u32 = { 0x40000000, 0x40000000, 0x80000000, 0x40800000 } }),
           "f32x4.nearest rounds ties to even, keeps the sign of zero");

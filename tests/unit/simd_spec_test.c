@@ -1,10 +1,9 @@
 /* The SIMD op functions against the official spec suite's expectations (simd_*.json from
  * wast2json). The engine is not involved: this test decodes each module itself and runs the
- * exported functions whose bodies are straight-line SIMD code (calls, local and
- * global get/set, scalar and v128 constants, 0xFD ops, drop, select, and i32/i64.load to read back
- * stores) on a
- * small model of linear memory (memory section,
- * active data segments), calling the op functions exactly as simd.h says the engine will.
+ * exported functions whose bodies are straight-line SIMD code (calls, local and global
+ * get/set, scalar and v128 constants, 0xFD ops, drop, select, and i32/i64.load to read back
+ * stores) on a small model of linear memory (memory section, active data segments),
+ * calling the op functions exactly as simd.h says the engine will.
  * Every assert_return / assert_trap on such a function is checked, lane by lane, with the
  * spec's NaN classes. A function whose body is only `local.get 0..n-1; op` is a single-op
  * export: its assertions test that op alone and are counted per op (the table is printed
@@ -58,7 +57,7 @@ typedef struct module {
   uint8_t *memory;
   uint64_t memory_size;
   int memory_supported;       /* no imported memory, every data segment understood */
-  int imports_state;          /* imports other than functions: globals are not modelled */
+  int has_other_imports;      /* imports other than functions: globals are not modelled */
   wasm_v128 globals[MAX_GLOBALS];
   uint32_t nglobals;
 } module;
@@ -127,8 +126,11 @@ static void decode_body (reader *r, func *f)
   static const uint8_t writers[] = { 0x10, 0x11, 0x24, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b,
                                      0x3c, 0x3d, 0x3e };
   for (const uint8_t *p = r->p; p < r->end; p++)
-    f->may_write |= memchr (writers, *p, sizeof writers) != NULL
-                    || (*p == 0xfd && p + 1 < r->end && (p[1] == 0x0b || (p[1] >= 0x58 && p[1] <= 0x5b)));
+    {
+      int simd_store = *p == 0xfd && p + 1 < r->end
+                       && (p[1] == 0x0b || (p[1] >= 0x58 && p[1] <= 0x5b));
+      f->may_write |= simd_store || memchr (writers, *p, sizeof writers) != NULL;
+    }
 
   uint32_t ngroups = read_leb (r, 0, 32);
   for (uint32_t g = 0; g < ngroups && !r->bad; g++)
@@ -277,7 +279,7 @@ static int decode_module (const uint8_t *bytes, size_t len, module *m)
                 else
                   {
                     m->memory_supported = 0;
-                    m->imports_state = 1;
+                    m->has_other_imports = 1;
                     break;
                   }
               }
@@ -454,7 +456,8 @@ static outcome run_func (module *m, const func *f, const wasm_v128 *args, wasm_v
             if (in->index < m->nimported || in->index - m->nimported >= m->nfuncs || depth > 8)
               return UNSUPPORTED;
             const func *callee = &m->funcs[in->index - m->nimported];
-            if (!callee->supported || (uint32_t) sp < callee->nparams)
+            if (!callee->supported || (uint32_t) sp < callee->nparams
+                || sp - callee->nparams + callee->nresults > MAX_STACK)
               return UNSUPPORTED;
             sp -= callee->nparams;
             outcome o = run_func (m, callee, &stack[sp], &stack[sp], depth + 1);
@@ -467,12 +470,12 @@ static outcome run_func (module *m, const func *f, const wasm_v128 *args, wasm_v
           stack[sp++] = locals[in->index];
           continue;
         case 0x23:
-          if (m->imports_state || in->index >= m->nglobals)
+          if (m->has_other_imports || in->index >= m->nglobals)
             return UNSUPPORTED;
           stack[sp++] = m->globals[in->index];
           continue;
         case 0x24:
-          if (m->imports_state || in->index >= m->nglobals)
+          if (m->has_other_imports || in->index >= m->nglobals)
             return UNSUPPORTED;
           m->globals[in->index] = stack[--sp];
           continue;
@@ -507,7 +510,8 @@ static outcome run_func (module *m, const func *f, const wasm_v128 *args, wasm_v
       if (sp < 0)
         return UNSUPPORTED;
       const wasm_v128 *operands = &stack[sp];
-      const uint8_t *imm = info->imm == SIMD_IMM_NONE || info->imm == SIMD_IMM_MEMARG ? NULL : in->imm;
+      const uint8_t *imm = info->imm == SIMD_IMM_NONE || info->imm == SIMD_IMM_MEMARG ? NULL
+                           : in->imm;
       wasm_v128 out = { 0 };
       if (!is_mem)
         info->fn (&out, &operands[0], info->nparams > 1 ? &operands[1] : NULL,
@@ -784,7 +788,8 @@ int main (void)
   while ((e = readdir (d)) && nnames < 128)
     {
       size_t len = strlen (e->d_name);
-      if (strncmp (e->d_name, "simd_", 5) == 0 && len > 5 && strcmp (e->d_name + len - 5, ".json") == 0)
+      if (strncmp (e->d_name, "simd_", 5) == 0 && len > 5
+          && strcmp (e->d_name + len - 5, ".json") == 0)
         names[nnames++] = strdup (e->d_name);
     }
   closedir (d);
