@@ -238,6 +238,34 @@ static void test_walk_fallback (void)
   close (rootfd);
 }
 
+/* /proc's magic links (root, cwd, fd/N) jump anywhere: a preopen of /proc/self must not
+ * let the guest through them, neither in the middle of a path nor at its end. */
+static void test_magic_links (void)
+{
+  struct wasi_preopen pre = { .host_path = "/proc/self", .host_fd = -1, .guest_path = "/proc" };
+  struct wasi_config cfg = { .preopens = &pre, .npreopens = 1, .stdio = { -1, -1, -1 } };
+  struct wasi_ctx *ctx = NULL;
+  struct rw_error *err = NULL;
+  if (wasi_ctx_new (&cfg, &ctx, &err) < 0)
+    {
+      rw_error_free (&err);
+      tap_ok (0, "preopen /proc/self");
+      return;
+    }
+  static const char *const paths[] = { "root/etc/passwd", "cwd", "root", "fd/3/..", "exe", "fd/3", "cwd/x" };
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+    {
+      uint32_t fd;
+      wasi_errno_t r = wasi_path_open (ctx, 3, WASI_LOOKUP_SYMLINK_FOLLOW, P (paths[i]), 0, WASI_RIGHT_FD_READ, 0,
+                                       0, &fd);
+      tap_ok (r == WASI_ENOTCAPABLE || r == WASI_ELOOP, "/proc/self/%s is refused (got %u)", paths[i], r);
+      struct wasi_filestat st;
+      r = wasi_path_filestat_get (ctx, 3, WASI_LOOKUP_SYMLINK_FOLLOW, P (paths[i]), &st);
+      tap_ok (r == WASI_ENOTCAPABLE || r == WASI_ELOOP, "  stat through it too (got %u)", r);
+    }
+  wasi_ctx_free (ctx);
+}
+
 static void test_rights (struct wasi_ctx *ctx)
 {
   uint32_t fd;
@@ -633,6 +661,7 @@ int main (void)
     return tap_done ();
   test_escapes (ctx);
   test_walk_fallback ();
+  test_magic_links ();
   test_rights (ctx);
   test_readdir (ctx);
   test_file_ops (ctx);
@@ -659,6 +688,7 @@ int main (void)
   test_escapes (ctx);
   test_path_ops (ctx);
   wasi_ctx_free (ctx);
+  test_magic_links ();
   /* Terminals are told from other character devices by the seek/tell rights. */
   struct rw_error *err = NULL;
   int devnull = open ("/dev/null", O_RDWR);
