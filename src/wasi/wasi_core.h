@@ -27,6 +27,9 @@ struct wasi_ctx {
   struct wasi_fd_entry *fds;
   uint32_t nfds;
   struct wasi_import_env *import_envs;  /* host-function envs, made by wasi_define_imports */
+  /* The stdio status flags as we found them: the file descriptions are shared with our
+   * parent (often a terminal), so a guest's nonblock or append is undone on free. */
+  int stdio_restore_fd[3], stdio_flags[3];
 };
 
 /* The import table (wasi_imports.c), for tests and docs: every preview1 function name. */

@@ -88,8 +88,16 @@ static int fill_ctx (struct wasi_ctx *ctx, const struct wasi_config *config, str
     return rw_error_set (err, ENOMEM, "copy arguments and environment");
   const char *names[] = { "stdin", "stdout", "stderr" };
   for (uint32_t i = 0; i < 3; i++)
-    if (config->stdio[i] >= 0 && add_fd (ctx, config->stdio[i], i, names[i], err) < 0)
-      return -1;
+    {
+      if (config->stdio[i] < 0)
+        continue;
+      if (add_fd (ctx, config->stdio[i], i, names[i], err) < 0)
+        return -1;
+      ctx->stdio_flags[i] = fcntl (config->stdio[i], F_GETFL);
+      ctx->stdio_restore_fd[i] = fcntl (config->stdio[i], F_DUPFD_CLOEXEC, 3);
+      if (ctx->stdio_restore_fd[i] < 0)
+        return rw_error_set (err, errno, "duplicate %s (fd %d)", names[i], config->stdio[i]);
+    }
   uint32_t slot = 3;
   for (size_t i = 0; i < config->npreopens; i++)
     if (add_preopen (ctx, &config->preopens[i], slot++, err) < 0)
@@ -105,6 +113,8 @@ int wasi_ctx_new (const struct wasi_config *config, struct wasi_ctx **out, struc
   struct wasi_ctx *ctx = calloc (1, sizeof *ctx);
   if (ctx == NULL)
     return rw_error_set (err, ENOMEM, "create WASI context");
+  for (int i = 0; i < 3; i++)
+    ctx->stdio_restore_fd[i] = -1;
   if (fill_ctx (ctx, config, err) < 0)
     {
       wasi_ctx_free (ctx);
@@ -126,6 +136,15 @@ void wasi_ctx_free (struct wasi_ctx *ctx)
     }
   free (ctx->fds);
   free (ctx->import_envs);
+  for (int i = 0; i < 3; i++)
+    if (ctx->stdio_restore_fd[i] >= 0)
+      {
+        int now = fcntl (ctx->stdio_restore_fd[i], F_GETFL);
+        int mask = O_APPEND | O_NONBLOCK;
+        if (now >= 0 && ctx->stdio_flags[i] >= 0 && (now & mask) != (ctx->stdio_flags[i] & mask))
+          fcntl (ctx->stdio_restore_fd[i], F_SETFL, (now & ~mask) | (ctx->stdio_flags[i] & mask));
+        close (ctx->stdio_restore_fd[i]);
+      }
   free_strings (ctx->argv, ctx->argc);
   free_strings (ctx->env, ctx->envc);
   free (ctx);

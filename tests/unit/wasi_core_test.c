@@ -700,7 +700,12 @@ int main (void)
       tap_ok (fs.filetype == WASI_FILETYPE_CHARACTER_DEVICE && (fs.rights_base & WASI_RIGHT_FD_SEEK),
               "  a character device that can seek: not a tty to libc");
       tap_eq_int (wasi_fd_fdstat_get (ctx, 2, &fs), WASI_EBADF, "  closed stderr is EBADF");
+      tap_eq_int (wasi_fd_fdstat_set_flags (ctx, 1, WASI_FDFLAG_NONBLOCK), WASI_ESUCCESS,
+                  "the guest makes stdout nonblocking");
+      tap_ok (fcntl (devnull, F_GETFL) & O_NONBLOCK, "  which the shared file description sees");
+      wasi_fd_close (ctx, 1);
       wasi_ctx_free (ctx);
+      tap_ok (!(fcntl (devnull, F_GETFL) & O_NONBLOCK), "  and which is undone when the context goes");
     }
   close (devnull);
   int pty = posix_openpt (O_RDWR | O_NOCTTY);
