@@ -534,6 +534,18 @@ static bool folds_address_add (compiler *c, const ventry *addr, uint32_t *base, 
   return true;
 }
 
+/* If the address is a just-emitted i32.const, drop it: the memory op takes the address as an
+ * immediate. */
+static bool folds_constant_address (compiler *c, const ventry *addr, uint32_t *k)
+{
+  if (!live (c) || c->last_op != OP_const32 || c->last_instr + 3 != c->n
+      || c->code[c->last_instr + 1] != addr->slot || addr->slot != addr->canon)
+    return false;
+  *k = c->code[c->last_instr + 2];
+  drop_last_instr (c);
+  return true;
+}
+
 static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t, uint32_t bytes)
 {
   uint32_t offset;
@@ -543,12 +555,13 @@ static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t
     return -1;
   uint32_t base, k;
   bool fold = folds_address_add (c, &addr, &base, &k);
+  bool absolute = !fold && folds_constant_address (c, &addr, &k);
   push (c, t);
   if (!live (c))
     return 0;
-  emit_op (c, fold ? op + 1 : op);
+  emit_op (c, fold ? op + 1 : absolute ? op + 2 : op);
   emit_word (c, c->vs[c->vn - 1].canon);
-  emit_word (c, fold ? base : addr.slot);
+  emit_word (c, fold ? base : absolute ? k : addr.slot);
   emit_word (c, offset);
   if (fold)
     emit_word (c, k);
@@ -567,8 +580,9 @@ static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype 
     return 0;
   uint32_t base, k;
   bool fold = val.slot != val.canon && folds_address_add (c, &addr, &base, &k);
-  emit_op (c, fold ? op + 1 : op);
-  emit_word (c, fold ? base : addr.slot);
+  bool absolute = !fold && val.slot != val.canon && folds_constant_address (c, &addr, &k);
+  emit_op (c, fold ? op + 1 : absolute ? op + 2 : op);
+  emit_word (c, fold ? base : absolute ? k : addr.slot);
   emit_word (c, val.slot);
   emit_word (c, offset);
   if (fold)

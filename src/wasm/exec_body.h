@@ -16,7 +16,8 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define NUM_LABEL(opc, name, shape, tin, tout, fin, fout, expr, fuse) [OP_##name] = &&L_##name, FUSE_LABELS_##fuse (name)
     NUMERIC_OPS (NUM_LABEL)
 #undef NUM_LABEL
-#define MEM_LABEL(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name, [OP_##name##_addimm] = &&L_##name##_addimm,
+#define MEM_LABEL(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name, [OP_##name##_addimm] = &&L_##name##_addimm, \
+                                                        [OP_##name##_abs] = &&L_##name##_abs,
     LOAD_OPS (MEM_LABEL) STORE_OPS (MEM_LABEL)
 #undef MEM_LABEL
   };
@@ -43,6 +44,14 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
       }                                                                                       \
   } while (0)
 #define NEXT() goto *labels[*ip]
+/* Results always write the whole 8-byte slot: a 4-byte store followed by an 8-byte load of
+ * the same slot (copy64, select64, global.set) defeats store-to-load forwarding. */
+#define SET_u32(s, v) ((s).u64 = (uint32_t) (v))
+#define SET_i32(s, v) ((s).u64 = (uint32_t) (int32_t) (v))
+#define SET_u64(s, v) ((s).u64 = (uint64_t) (v))
+#define SET_i64(s, v) ((s).i64 = (int64_t) (v))
+#define SET_f32(s, v) ((s).u64 = f32_bits (v))
+#define SET_f64(s, v) ((s).f64 = (v))
 #define S(i) fp[ip[i]]
 #define TRAP(kind)                                                                            \
   do {                                                                                        \
@@ -126,14 +135,14 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define NUM_HANDLER_U(name, fin, fout, expr)                                                  \
   L_##name: {                                                                                 \
     __typeof__ (fp->fin) a = S (2).fin;                                                       \
-    S (1).fout = (expr);                                                                      \
+    SET_##fout (S (1), (expr));                                                               \
     ip += 3;                                                                                  \
     NEXT ();                                                                                  \
   }
 #define NUM_HANDLER_B(name, fin, fout, expr)                                                  \
   L_##name: {                                                                                 \
     __typeof__ (fp->fin) a = S (2).fin, b = S (3).fin;                                        \
-    S (1).fout = (expr);                                                                      \
+    SET_##fout (S (1), (expr));                                                               \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
@@ -141,7 +150,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define FUSE_HANDLERS_1(name, fin, fout, expr)                                                \
   L_##name##_imm: {                                                                           \
     __typeof__ (fp->fin) a = S (2).fin, b = (__typeof__ (fp->fin)) ip[3];                     \
-    S (1).fout = (expr);                                                                      \
+    SET_##fout (S (1), (expr));                                                               \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
@@ -171,15 +180,22 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   L_##name: {                                                                                 \
     ctype v;                                                                                  \
     memcpy (&v, mem_base + EA (S (2).u32, ip[3], bytes), bytes);                              \
-    S (1).field = v;                                                                          \
+    SET_##field (S (1), v);                                                                   \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }                                                                                           \
   L_##name##_addimm: {                                                                        \
     ctype v;                                                                                  \
     memcpy (&v, mem_base + EA ((uint32_t) (S (2).u32 + ip[4]), ip[3], bytes), bytes);         \
-    S (1).field = v;                                                                          \
+    SET_##field (S (1), v);                                                                   \
     ip += 5;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_abs: {                                                                           \
+    ctype v;                                                                                  \
+    memcpy (&v, mem_base + EA (ip[2], ip[3], bytes), bytes);                                  \
+    SET_##field (S (1), v);                                                                   \
+    ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
   LOAD_OPS (LOAD_HANDLER)
@@ -196,16 +212,22 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     memcpy (mem_base + EA ((uint32_t) (S (1).u32 + ip[4]), ip[3], bytes), &v, bytes);         \
     ip += 5;                                                                                  \
     NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_abs: {                                                                           \
+    ctype v = (ctype) S (2).field;                                                            \
+    memcpy (mem_base + EA (ip[1], ip[3], bytes), &v, bytes);                                  \
+    ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
   }
   STORE_OPS (STORE_HANDLER)
 #undef STORE_HANDLER
 
 L_memory_size:
-  S (1).u32 = (uint32_t) (inst->mem0->size / WASM_PAGE_SIZE);
+  S (1).u64 = inst->mem0->size / WASM_PAGE_SIZE;
   ip += 2;
   NEXT ();
 L_memory_grow:
-  S (1).i32 = (int32_t) memory_grow_pages (inst->mem0, S (2).u32);
+  SET_i32 (S (1), memory_grow_pages (inst->mem0, S (2).u32));
   RELOAD_MEMORY ();
   ip += 3;
   NEXT ();
@@ -262,11 +284,11 @@ L_table_set: {
   NEXT ();
 }
 L_table_size:
-  S (2).u32 = inst->tables[ip[1]]->size;
+  S (2).u64 = inst->tables[ip[1]]->size;
   ip += 3;
   NEXT ();
 L_table_grow:
-  S (2).i32 = (int32_t) table_grow_elems (inst->tables[ip[1]], S (4).u32, S (3).ref);
+  SET_i32 (S (2), table_grow_elems (inst->tables[ip[1]], S (4).u32, S (3).ref));
   ip += 5;
   NEXT ();
 L_table_fill: {
@@ -310,7 +332,7 @@ L_ref_func:
   ip += 3;
   NEXT ();
 L_ref_is_null:
-  S (1).u32 = S (2).ref == NULL;
+  S (1).u64 = S (2).ref == NULL;
   ip += 3;
   NEXT ();
 
@@ -324,7 +346,7 @@ L_copy128:
   ip += 3;
   NEXT ();
 L_const32:
-  S (1).u32 = ip[2];
+  S (1).u64 = ip[2];
   ip += 3;
   NEXT ();
 L_const64:
@@ -526,6 +548,12 @@ trap:
 #undef TRUNC
 #undef SAT
 #undef SIMD_FN
+#undef SET_f64
+#undef SET_f32
+#undef SET_i64
+#undef SET_u64
+#undef SET_i32
+#undef SET_u32
 #undef NUM_HANDLER_U
 #undef NUM_HANDLER_B
 #undef FUSE_HANDLERS_0

@@ -8,6 +8,7 @@
  *   load    [op, dst, addr, offset] store   [op, addr, value, offset]
  *   load_addimm [op, dst, a, offset, k]: address (a + k) mod 2^32, an i32.add folded in
  *   store_addimm [op, a, value, offset, k]
+ *   load_abs [op, dst, k, offset], store_abs [op, k, value, offset]: constant address k
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
 #define RUNWASM_WASM_OPS_H
@@ -203,11 +204,18 @@ typedef enum op_id {
 #define NUM_ENUM(opc, name, shape, tin, tout, fin, fout, expr, fuse) OP_##name, OP_##name##_imm, OP_br_##name, OP_br_##name##_imm,
   NUMERIC_OPS (NUM_ENUM)
 #undef NUM_ENUM
-#define MEM_ENUM(opc, name, type, field, ctype, bytes) OP_##name, OP_##name##_addimm,
+#define MEM_ENUM(opc, name, type, field, ctype, bytes) OP_##name, OP_##name##_addimm, OP_##name##_abs,
   LOAD_OPS (MEM_ENUM) STORE_OPS (MEM_ENUM)
 #undef MEM_ENUM
   OP_COUNT
 } op_id;
+
+static inline uint32_t f32_bits (float f)
+{
+  uint32_t u;
+  __builtin_memcpy (&u, &f, 4);
+  return u;
+}
 
 /* Rounding ops must return a quiet NaN for any NaN input; libm may pass a signalling one
  * through unchanged. */
