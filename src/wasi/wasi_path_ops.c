@@ -142,8 +142,12 @@ wasi_errno_t wasi_path_symlink (struct wasi_ctx *ctx, const char *target, size_t
     return WASI_ENOMEM;
   cleanup_path struct wasi_path p = { .dirfd = -1 };
   wasi_errno_t r = resolve_at (ctx, fd, WASI_RIGHT_PATH_SYMLINK, path, len, false, &p);
+  /* "name/" cannot become a symlink: EEXIST if a directory is there already, else ENOENT. */
+  struct stat st;
+  if (r == WASI_ESUCCESS && p.trailing_slash && fstatat (p.dirfd, p.name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    r = WASI_ENOENT;
   if (r == WASI_ESUCCESS)
-    r = p.trailing_slash ? WASI_ENOENT : host_result (symlinkat (contents, p.dirfd, p.name));
+    r = host_result (symlinkat (contents, p.dirfd, p.name));
   free (contents);
   return r;
 }

@@ -501,6 +501,11 @@ static void test_path_ops (struct wasi_ctx *ctx)
   tap_eq_int (wasi_path_symlink (ctx, P ("../file.txt"), 3, P ("d1/ln")), WASI_ESUCCESS, "symlink d1/ln -> ../file.txt");
   tap_eq_int (wasi_path_filestat_get (ctx, 3, 1, P ("d1/ln"), &st), WASI_ESUCCESS, "stat through it");
   tap_eq_int (st.size, 5, "  sees file.txt");
+  tap_eq_int (wasi_path_symlink (ctx, P ("x"), 3, P ("d1/new/")), WASI_ENOENT, "symlink to a new name/ is ENOENT");
+  tap_eq_int (wasi_path_symlink (ctx, P ("x"), 3, P ("d1/d2/")), WASI_EEXIST, "symlink onto an existing dir/ is EEXIST");
+  tap_eq_int (wasi_path_symlink (ctx, P ("x"), 3, P ("file.txt/")), WASI_ENOTDIR, "symlink onto file/ is ENOTDIR");
+  tap_eq_int (wasi_path_link (ctx, 3, 0, P ("file.txt"), 3, P ("d1/hard/")), WASI_ENOENT, "link to name/ is ENOENT");
+  tap_eq_int (wasi_path_link (ctx, 3, 0, P ("d1"), 3, P ("d1link")), WASI_EPERM, "hard link to a directory is EPERM");
   tap_eq_int (wasi_path_link (ctx, 3, 0, P ("file.txt"), 3, P ("d1/hard")), WASI_ESUCCESS, "link");
   wasi_path_filestat_get (ctx, 3, 0, P ("file.txt"), &st);
   tap_eq_int (st.nlink, 2, "  nlink 2");
