@@ -24,7 +24,9 @@ static wasi_errno_t host_open_flags (uint32_t oflags, uint64_t base, uint32_t fd
    * final component is one the guest asked not to follow (ELOOP). */
   int flags = O_CLOEXEC | O_NOFOLLOW;
   if (oflags & WASI_OFLAG_DIRECTORY)
-    flags |= O_DIRECTORY | O_RDONLY;
+    /* Asking to write a directory is the kernel's EISDIR; other write-ish rights (allocate,
+     * set_size) simply do not apply to one. */
+    flags |= O_DIRECTORY | ((base & WASI_RIGHT_FD_WRITE) ? O_RDWR : O_RDONLY);
   else if ((base & READ_RIGHTS) && (base & WRITE_RIGHTS))
     flags |= O_RDWR;
   else if (base & WRITE_RIGHTS)

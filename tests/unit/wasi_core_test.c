@@ -486,6 +486,11 @@ static void test_file_ops (struct wasi_ctx *ctx)
   tap_ok ((fs.flags & WASI_FDFLAG_RSYNC) && (fs.flags & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_SYNC)), "  fdstat shows them");
   wasi_fd_close (ctx, fd);
   tap_eq_int (open_path (ctx, "file.txt", 0, WASI_OFLAG_DIRECTORY, 0, NULL), WASI_ENOTDIR, "directory oflag on a file");
+  tap_eq_int (open_path (ctx, ".", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE, NULL),
+              WASI_EISDIR, "directory oflag with the write right is EISDIR");
+  tap_eq_int (open_path (ctx, ".", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIRECTORY, NULL), WASI_ESUCCESS,
+              "directory oflag with every directory right opens");
+  tap_eq_int (open_path (ctx, ".", 0, 0, 0, NULL), WASI_ESUCCESS, "\".\" with no rights and no oflags opens");
   tap_eq_int (open_path (ctx, "file.txt", 0, 0x10, 0, NULL), WASI_EINVAL, "unknown oflag");
 }
 
