@@ -96,7 +96,9 @@ wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflag
   uint64_t applicable = type == WASI_FILETYPE_DIRECTORY ? WASI_RIGHTS_DIRECTORY
                         : type == WASI_FILETYPE_REGULAR_FILE ? WASI_RIGHTS_REGULAR_FILE
                         : WASI_RIGHTS_STREAM;
-  r = wasi_fd_insert (ctx, host, type, rights_base & applicable, rights_inheriting, opened);
+  /* Only a directory hands rights on; a file keeps no path_* rights in either set. */
+  uint64_t inheriting = type == WASI_FILETYPE_DIRECTORY ? rights_inheriting : rights_inheriting & applicable;
+  r = wasi_fd_insert (ctx, host, type, rights_base & applicable, inheriting, opened);
   if (r != WASI_ESUCCESS)
     return r;
   steal_fd (&host);

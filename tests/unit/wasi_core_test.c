@@ -306,6 +306,12 @@ static void test_rights (struct wasi_ctx *ctx)
   wasi_fd_fdstat_get (ctx, fd, &st);
   tap_ok ((st.rights_base & WASI_RIGHT_PATH_OPEN) == 0 && (st.rights_base & WASI_RIGHT_FD_WRITE),
           "directory-only rights are dropped for a file");
+  wasi_fd_close (ctx, fd);
+  tap_eq_int (wasi_path_open (ctx, 3, 0, P ("file.txt"), 0, WASI_RIGHT_FD_READ, WASI_RIGHTS_ALL, 0, &fd),
+              WASI_ESUCCESS, "open a file asking to inherit everything");
+  wasi_fd_fdstat_get (ctx, fd, &st);
+  tap_ok ((st.rights_inheriting & (WASI_RIGHT_PATH_OPEN | WASI_RIGHT_PATH_FILESTAT_GET)) == 0,
+          "  a file inherits no path_* rights");
   uint32_t sub;
   tap_eq_int (wasi_path_open (ctx, fd, 0, P ("x"), 0, 0, 0, 0, &sub), WASI_ENOTCAPABLE, "path_open on a file fd");
   wasi_fd_close (ctx, fd);
