@@ -42,6 +42,11 @@ static void test_open_flags (void)
   CHECK_EQ (e, __WASI_ERRNO_NOTDIR, "path_open directory flag on a file is ENOTDIR");
   open_file ("work", 0, __WASI_RIGHTS_FD_WRITE, 0, &e);
   CHECK_EQ (e, __WASI_ERRNO_ISDIR, "path_open a directory for writing is EISDIR");
+  open_file ("work", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, &e);
+  CHECK_EQ (e, __WASI_ERRNO_ISDIR, "  also with the directory oflag");
+  __wasi_fd_t dot = open_file (".", 0, 0, 0, &e);
+  CHECK_EQ (e, 0, "path_open \".\" with no rights");
+  (void) __wasi_fd_close (dot);
   CHECK_EQ (write_str (fd, "0123456789"), 10, "fd_write 10 bytes");
   (void) __wasi_fd_close (fd);
 
@@ -126,6 +131,12 @@ static void test_io (void)
   CHECK_EQ (__wasi_fd_allocate (fd, 0, 4096), 0, "fd_allocate 4096");
   (void) __wasi_fd_filestat_get (fd, &st);
   CHECK_EQ (st.size, 4096, "  size 4096");
+  CHECK_EQ (__wasi_fd_allocate (fd, 10, 10), 0, "fd_allocate inside the file");
+  (void) __wasi_fd_filestat_get (fd, &st);
+  CHECK_EQ (st.size, 4096, "  never shrinks it");
+  CHECK_EQ (__wasi_fd_allocate (fd, 4090, 10), 0, "fd_allocate across the end");
+  (void) __wasi_fd_filestat_get (fd, &st);
+  CHECK_EQ (st.size, 4100, "  grows it to offset + len");
   CHECK_EQ (__wasi_fd_advise (fd, 0, 0, __WASI_ADVICE_WILLNEED), 0, "fd_advise willneed");
   CHECK_EQ (__wasi_fd_advise (fd, 0, 0, 42), __WASI_ERRNO_INVAL, "fd_advise unknown advice is EINVAL");
   CHECK_EQ (__wasi_fd_sync (fd), 0, "fd_sync");
@@ -142,7 +153,7 @@ static void test_io (void)
   CHECK_EQ (__wasi_path_filestat_set_times (ROOT, 0, "work/io.txt", 5, 6, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM), 0,
             "path_filestat_set_times");
   CHECK_EQ (__wasi_path_filestat_get (ROOT, 0, "work/io.txt", &st), 0, "path_filestat_get");
-  CHECK (st.atim == 5 && st.mtim == 6 && st.size == 4096 && st.nlink == 1, "  sees times, size, nlink");
+  CHECK (st.atim == 5 && st.mtim == 6 && st.size == 4100 && st.nlink == 1, "  sees times, size, nlink");
   (void) __wasi_fd_close (fd);
   CHECK_EQ (__wasi_fd_close (fd), __WASI_ERRNO_BADF, "fd_close twice is EBADF");
   CHECK_EQ (__wasi_fd_write (fd, out, 1, &n), __WASI_ERRNO_BADF, "fd_write on a closed fd is EBADF");
@@ -203,6 +214,9 @@ static void test_paths (void)
   __wasi_size_t used;
   CHECK_EQ (__wasi_path_readlink (ROOT, "work/d/soft", buf, sizeof buf, &used), 0, "path_readlink");
   CHECK (used == 8 && memcmp (buf, "../a.txt", 8) == 0, "  reads ../a.txt");
+  memset (buf, 0x55, sizeof buf);
+  (void) __wasi_path_readlink (ROOT, "work/d/soft", buf, sizeof buf, &used);
+  CHECK (buf[8] == 0x55 && buf[31] == 0x55, "  leaves the rest of the buffer alone");
   CHECK_EQ (__wasi_path_readlink (ROOT, "work/d/soft", buf, 3, &used), 0, "path_readlink into 3 bytes");
   CHECK_EQ (used, 3, "  truncates");
   CHECK_EQ (__wasi_path_readlink (ROOT, "work/a.txt", buf, sizeof buf, &used), __WASI_ERRNO_INVAL,
@@ -235,7 +249,13 @@ static void test_renumber (void)
   __wasi_errno_t e;
   __wasi_fd_t a = open_file ("work/a.txt", 0, FILE_RIGHTS, 0, &e);
   __wasi_fd_t b = open_file ("work/io.txt", 0, FILE_RIGHTS, 0, &e);
+  __wasi_fdstat_t before, after;
+  (void) __wasi_fd_fdstat_set_rights (a, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_GET, 0);
+  (void) __wasi_fd_fdstat_get (a, &before);
   CHECK_EQ (__wasi_fd_renumber (a, b), 0, "fd_renumber");
+  (void) __wasi_fd_fdstat_get (b, &after);
+  CHECK (after.fs_rights_base == before.fs_rights_base && after.fs_filetype == before.fs_filetype,
+         "  the target carries the source's rights");
   __wasi_filestat_t st;
   (void) __wasi_fd_filestat_get (b, &st);
   CHECK_EQ (st.size, 11, "  target fd now is a.txt");
