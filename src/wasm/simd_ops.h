@@ -4,10 +4,12 @@
  *
  * Lanes are the elements of wasm_v128's arrays, which match Wasm's little-endian lane order
  * only on a little-endian host. Every op writes its result through a local copy, so `out`
- * may be the same slot as an operand. */
+ * may be the same slot as an operand; a scalar operand's slot is read only in the scalar's
+ * own bytes. */
 #ifndef RUNWASM_WASM_SIMD_OPS_H
 #define RUNWASM_WASM_SIMD_OPS_H
 
+#include <float.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -15,6 +17,13 @@
 
 _Static_assert (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                 "wasm_v128 lane arrays follow Wasm lane order only on little-endian hosts");
+
+/* Float lanes are computed with C float and double operations, which match Wasm only when
+ * they are IEEE operations at their own precision. */
+_Static_assert (FLT_EVAL_METHOD == 0, "float math must not use excess precision (x87)");
+#ifdef __FAST_MATH__
+#error "Wasm float semantics (NaNs, signed zeros, rounding) need IEEE math: no -ffast-math"
+#endif
 
 #define SIMD_OP_DEFINE(c_name)                                                          \
   void simd_##c_name (wasm_v128 *out, const wasm_v128 *a, const wasm_v128 *b,           \
