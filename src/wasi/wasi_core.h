@@ -63,6 +63,9 @@ struct wasi_path {
 wasi_errno_t wasi_path_resolve (int root_fd, const char *path, size_t len, bool follow,
                                 struct wasi_path *out);
 void wasi_path_release (struct wasi_path *p);
+/* Paths and symlink targets are WASI strings: UTF-8, checked strictly (no overlong forms,
+ * no surrogates); anything else is EILSEQ. */
+bool wasi_valid_utf8 (const char *s, size_t len);
 /* Open directory `path` (NUL-terminated, relative) beneath root_fd as an O_PATH fd: openat2
  * with RESOLVE_BENEATH, or the userspace walk below when the kernel lacks openat2. */
 wasi_errno_t wasi_open_beneath (int root_fd, const char *path, int *out);

@@ -133,6 +133,8 @@ wasi_errno_t wasi_path_symlink (struct wasi_ctx *ctx, const char *target, size_t
 {
   if (memchr (target, '\0', target_len) != NULL)
     return WASI_EINVAL;
+  if (!wasi_valid_utf8 (target, target_len))
+    return WASI_EILSEQ;
   /* An absolute target could never be followed inside the sandbox; refuse to plant one
    * that host tools might follow instead. */
   if (target_len > 0 && target[0] == '/')

@@ -181,6 +181,39 @@ wasi_errno_t wasi_open_beneath_walk (int root_fd, const char *path, int *out)
   return e;
 }
 
+bool wasi_valid_utf8 (const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *) s, *end = p + len;
+  while (p < end)
+    {
+      unsigned c = *p++;
+      int more;
+      unsigned min;
+      if (c < 0x80)
+        continue;
+      else if ((c & 0xe0) == 0xc0)
+        more = 1, min = 0x80, c &= 0x1f;
+      else if ((c & 0xf0) == 0xe0)
+        more = 2, min = 0x800, c &= 0x0f;
+      else if ((c & 0xf8) == 0xf0)
+        more = 3, min = 0x10000, c &= 0x07;
+      else
+        return false;
+      if (end - p < more)
+        return false;
+      for (int i = 0; i < more; i++, p++)
+        {
+          if ((*p & 0xc0) != 0x80)
+            return false;
+          c = c << 6 | (*p & 0x3f);
+        }
+      /* Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8. */
+      if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+        return false;
+    }
+  return true;
+}
+
 /* Split "a/b/c" into dir "a/b" and name "c"; "c" into "." and "c". */
 static wasi_errno_t split_path (const char *path, char **dir, char **name)
 {
@@ -224,6 +257,9 @@ wasi_errno_t wasi_path_resolve (int root_fd, const char *path, size_t len, bool 
     return WASI_ENOENT;
   if (memchr (path, '\0', len) != NULL)
     return WASI_EINVAL;
+  /* WASI strings are UTF-8. */
+  if (!wasi_valid_utf8 (path, len))
+    return WASI_EILSEQ;
   if (path[0] == '/')
     return WASI_ENOTCAPABLE;
   cleanup_free char *current = strndup (path, len);

@@ -129,6 +129,23 @@ static void test_errno_numbers (void)
   tap_eq_int (wasi_errno_from_host (EWOULDBLOCK), 6, "EWOULDBLOCK is EAGAIN (6)");
 }
 
+static void test_utf8 (struct wasi_ctx *ctx)
+{
+  static const struct { const char *bytes; bool valid; const char *what; } cases[] = {
+    { "plain", true, "ASCII" }, { "caf\xc3\xa9", true, "two-byte" }, { "\xe2\x82\xac", true, "three-byte" },
+    { "\xf0\x9f\x98\x80", true, "four-byte" }, { "\xc3", false, "cut short" }, { "\xc0\xaf", false, "overlong" },
+    { "\xed\xa0\x80", false, "surrogate" }, { "\xf4\x90\x80\x80", false, "past U+10FFFF" },
+    { "\xff", false, "0xff" }, { "\x80", false, "lone continuation" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    tap_eq_int (wasi_valid_utf8 (cases[i].bytes, strlen (cases[i].bytes)), cases[i].valid, "UTF-8: %s", cases[i].what);
+  struct wasi_filestat st;
+  tap_eq_int (wasi_path_filestat_get (ctx, 3, 0, P ("bad\xff"), &st), WASI_EILSEQ, "a non-UTF-8 path is EILSEQ");
+  tap_eq_int (wasi_path_symlink (ctx, P ("\xc0\xaf"), 3, P ("x")), WASI_EILSEQ, "a non-UTF-8 symlink target is EILSEQ");
+  tap_eq_int (wasi_path_create_directory (ctx, 3, P ("caf\xc3\xa9")), WASI_ESUCCESS, "a UTF-8 name works");
+  tap_eq_int (wasi_path_remove_directory (ctx, 3, P ("caf\xc3\xa9")), WASI_ESUCCESS, "  and goes");
+}
+
 static void test_escapes (struct wasi_ctx *ctx)
 {
   const struct { const char *path; uint32_t follow; wasi_errno_t want; const char *why; } cases[] = {
@@ -676,6 +693,7 @@ int main (void)
   if (ctx == NULL)
     return tap_done ();
   test_escapes (ctx);
+  test_utf8 (ctx);
   test_walk_fallback ();
   test_magic_links ();
   test_rights (ctx);
