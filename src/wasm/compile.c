@@ -1631,7 +1631,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       goto out;
     }
   code_t *code = &m->codes[func_index - m->nimported_funcs];
-  code->words = malloc ((c.n ? c.n : 1) * sizeof *c.code);
+  code->words = module_code_alloc (m, c.n ? c.n : 1);
   if (!code->words)
     {
       module_error (err, WASM_ERR_RESOURCE, "out of memory");

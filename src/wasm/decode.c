@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "wasm/reader.h"
 
@@ -718,6 +719,30 @@ static int section_data (reader *r, wasm_module *m)
   return 0;
 }
 
+#define CODE_CHUNK_BYTES ((size_t) 4 << 20)
+
+uint32_t *module_code_alloc (wasm_module *m, size_t n)
+{
+  code_chunk *c = m->code_chunks;
+  if (!c || c->cap - c->used < n)
+    {
+      size_t bytes = sizeof *c + n * sizeof (uint32_t);
+      bytes = bytes < CODE_CHUNK_BYTES ? CODE_CHUNK_BYTES : (bytes + 4095) & ~(size_t) 4095;
+      c = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (c == MAP_FAILED)
+        return NULL;
+      /* Huge pages where the host allows them: far fewer page faults while translating. */
+      madvise (c, bytes, MADV_HUGEPAGE);
+      c->cap = (bytes - sizeof *c) / sizeof (uint32_t);
+      c->used = 0;
+      c->next = m->code_chunks;
+      m->code_chunks = c;
+    }
+  uint32_t *p = c->words + c->used;
+  c->used += n;
+  return p;
+}
+
 void module_free_contents (wasm_module *m)
 {
   for (uint32_t i = 0; i < m->ntypes; i++)
@@ -733,10 +758,12 @@ void module_free_contents (wasm_module *m)
     }
   free (m->imports);
   free (m->func_type);
-  if (m->codes)
-    for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++)
-      free (m->codes[i].words);
   free (m->codes);
+  for (code_chunk *c = m->code_chunks, *next; c; c = next)
+    {
+      next = c->next;
+      munmap (c, sizeof *c + c->cap * sizeof (uint32_t));
+    }
   free (m->tables);
   free (m->mems);
   free (m->globals);

@@ -93,8 +93,17 @@ typedef struct code_t {
   uint32_t frame_slots;              /* params + locals + deepest operand stack */
 } code_t;
 
+/* Translated code lives in large chunks: one allocation per function would cost a malloc and
+ * scattered page faults each, which dominate loading modules with 100,000s of functions. */
+typedef struct code_chunk {
+  struct code_chunk *next;
+  size_t used, cap;          /* in words */
+  uint32_t words[];
+} code_chunk;
+
 struct wasm_module {
-  uint32_t refs;             /* the embedder's reference plus one per instance */
+  uint32_t refs;
+  code_chunk *code_chunks;             /* the embedder's reference plus one per instance */
   uint32_t ntypes;
   functype_t *types;
   uint32_t nimports;
@@ -257,6 +266,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
                       size_t file_offset, compile_scratch *scratch, wasm_error *err);
 void compile_scratch_free (compile_scratch *scratch);
 void module_free_contents (wasm_module *m);
+/* Room for n words of translated code, owned by the module; NULL if out of memory. */
+uint32_t *module_code_alloc (wasm_module *m, size_t n);
 /* Drop one reference; the last one frees the module. */
 void module_release (wasm_module *m);
 
