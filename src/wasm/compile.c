@@ -617,13 +617,30 @@ static int compile_memory_op (compiler *c, uint8_t opcode)
 
 /* Pop the arguments of a call of type t (already materialized) and push its results. Returns
  * the frame slot where the callee's frame begins. */
-static int call_operands (compiler *c, const functype_t *t, uint32_t *base)
+/* Arguments still living in locals are moved into the callee's frame by the call op itself
+ * (one dispatch instead of one copy each); entries below the arguments may stay lazy, since
+ * a callee cannot write its caller's locals. */
+typedef struct arg_moves {
+  uint32_t n;
+  uint32_t *pairs; /* dst, src */
+} arg_moves;
+
+static int call_operands (compiler *c, const functype_t *t, uint32_t *base, arg_moves *moves)
 {
+  moves->n = 0;
+  moves->pairs = malloc ((2 * t->param_slots + 1) * sizeof *moves->pairs);
   for (uint32_t i = t->pub.nparams; i-- > 0;)
     {
       ventry e;
       if (pop (c, t->params[i], &e) < 0)
         return -1;
+      if (e.slot != e.canon)
+        for (uint32_t k = 0; k < valtype_slots (t->params[i]); k++)
+          {
+            moves->pairs[2 * moves->n] = e.canon + k;
+            moves->pairs[2 * moves->n + 1] = e.slot + k;
+            moves->n++;
+          }
     }
   *base = c->cur_slots;
   for (uint32_t i = 0; i < t->pub.nresults; i++)
@@ -632,6 +649,13 @@ static int call_operands (compiler *c, const functype_t *t, uint32_t *base)
   if (*base + t->result_slots > c->max_slots)
     c->max_slots = *base + t->result_slots;
   return 0;
+}
+
+static void emit_moves (compiler *c, const arg_moves *moves)
+{
+  emit_word (c, moves->n);
+  for (uint32_t i = 0; i < 2 * moves->n; i++)
+    emit_word (c, moves->pairs[i]);
 }
 
 static int compile_branch (compiler *c, uint32_t depth, bool conditional)
@@ -788,6 +812,12 @@ static void emit_return (compiler *c)
   if (top && c->last_dst != NONE && top->slot == top->canon && c->code[c->last_dst] == top->canon)
     {
       c->code[c->last_dst] = 0;
+      emit_op (c, OP_ret);
+      return;
+    }
+  if (top && top->slot != top->canon)
+    {
+      emit_copy (c, top->type, 0, top->slot);
       emit_op (c, OP_ret);
       return;
     }
@@ -1275,17 +1305,19 @@ static int compile_instr (compiler *c, uint8_t opcode)
       c->opname = "call";
       if (read_index (c, m->nfuncs, "function", &x) < 0)
         return -1;
-      materialize_all (c);
       uint32_t base;
-      if (call_operands (c, &m->types[m->func_type[x]], &base) < 0)
-        return -1;
-      if (live (c))
+      arg_moves moves;
+      int rc = call_operands (c, &m->types[m->func_type[x]], &base, &moves);
+      if (rc == 0 && live (c))
         {
-          emit_op (c, OP_call);
+          emit_op (c, moves.n ? OP_call_moves : OP_call);
           emit_word (c, x);
           emit_word (c, base);
+          if (moves.n)
+            emit_moves (c, &moves);
         }
-      return 0;
+      free (moves.pairs);
+      return rc;
     }
     case 0x11: {
       c->opname = "call_indirect";
@@ -1295,19 +1327,21 @@ static int compile_instr (compiler *c, uint8_t opcode)
         return invalid (c, "type mismatch: call_indirect on a table of externref");
       if (pop (c, WASM_I32, &a) < 0)
         return -1;
-      materialize_all (c);
       uint32_t base;
-      if (call_operands (c, &m->types[y], &base) < 0)
-        return -1;
-      if (live (c))
+      arg_moves moves;
+      int rc = call_operands (c, &m->types[y], &base, &moves);
+      if (rc == 0 && live (c))
         {
-          emit_op (c, OP_call_indirect);
+          emit_op (c, moves.n ? OP_call_indirect_moves : OP_call_indirect);
           emit_word (c, x);
           emit_word (c, y);
           emit_word (c, base);
           emit_word (c, a.slot);
+          if (moves.n)
+            emit_moves (c, &moves);
         }
-      return 0;
+      free (moves.pairs);
+      return rc;
     }
     case 0x1a:
       c->opname = "drop";

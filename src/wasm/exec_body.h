@@ -429,7 +429,19 @@ L_call:
     callee_fp = fp + ip[2];
     len = 3;
     goto call;
-L_call_indirect: {
+L_call_moves:
+    for (uint32_t k = 0, n = ip[3]; k < n; k++)
+      fp[ip[4 + 2 * k]] = fp[ip[5 + 2 * k]];
+    callee = inst->funcs[ip[1]];
+    callee_fp = fp + ip[2];
+    len = 4 + 2 * ip[3];
+    goto call;
+L_call_indirect_moves:
+    len = 6 + 2 * ip[5];
+    goto call_indirect;
+L_call_indirect:
+    len = 5;
+  call_indirect: {
     wasm_table *t = inst->tables[ip[1]];
     uint32_t i = S (4).u32;
     if (i >= t->size)
@@ -440,7 +452,9 @@ L_call_indirect: {
     if (!functype_equal (callee->type, &inst->module->types[ip[2]]))
       TRAP (INDIRECT_CALL_MISMATCH);
     callee_fp = fp + ip[3];
-    len = 5;
+    if (len > 5)
+      for (uint32_t k = 0, n = ip[5]; k < n; k++)
+        fp[ip[6 + 2 * k]] = fp[ip[7 + 2 * k]];
   }
   call:
     CHECK_INTERRUPT ();

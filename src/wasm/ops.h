@@ -8,6 +8,7 @@
  *   load    [op, dst, addr, offset] store   [op, addr, value, offset]
  *   load_addimm [op, dst, a, offset, k]: address (a + k) mod 2^32, an i32.add folded in
  *   store_addimm [op, a, value, offset, k]
+ *   call_moves [op, func, base, n, (dst, src) x n]: moves arguments from locals, then calls
  *   load_abs [op, dst, k, offset], store_abs [op, k, value, offset]: constant address k
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
@@ -190,7 +191,7 @@
 /* Ops with hand-written handlers. */
 #define CORE_OPS(X)                                                                           \
   X (unreachable) X (jump) X (br_if) X (br_ifz) X (br_table) X (ret) X (call)                \
-  X (call_indirect) X (copy64) X (copy128) X (const32) X (const64) X (const128)              \
+  X (call_moves) X (call_indirect) X (call_indirect_moves) X (copy64) X (copy128) X (const32) X (const64) X (const128)              \
   X (select64) X (select128) X (global_get) X (global_set) X (global_get128)                 \
   X (global_set128) X (memory_size) X (memory_grow) X (memory_fill) X (memory_copy)          \
   X (memory_init) X (data_drop) X (table_get) X (table_set) X (table_size) X (table_grow)    \
