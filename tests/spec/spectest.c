@@ -32,8 +32,6 @@ typedef struct script {
   wasm_instance *current;
   named_instance *named;
   size_t nnamed;
-  wasm_module **modules; /* freed after the store: instances share their code */
-  size_t nmodules;
   int passed, failed, text_failed;
   bool verbose;
   const char *name;
@@ -376,12 +374,6 @@ static int run_action (script *s, json_object *action, wasm_value *results, size
   return wasm_func_call (ext.of.func, args, nargs, results, ft.nresults, trap);
 }
 
-static void keep_module (script *s, wasm_module *m)
-{
-  s->modules = realloc (s->modules, (s->nmodules + 1) * sizeof *s->modules);
-  s->modules[s->nmodules++] = m;
-}
-
 static void cmd_module (script *s, json_object *cmd)
 {
   wasm_error err;
@@ -394,14 +386,15 @@ static void cmd_module (script *s, json_object *cmd)
                json_object_get_int (json_object_object_get (cmd, "line")), err.message);
       return;
     }
+  /* Instances hold a reference to their module: the script's one can go now. */
   wasm_instance *inst = wasm_linker_instantiate (s->linker, m, &err);
+  wasm_module_delete (m);
   if (!inst)
     {
       fprintf (stderr, "%s:%d: module failed to instantiate: %s\n", s->name,
                json_object_get_int (json_object_object_get (cmd, "line")), err.message);
       return;
     }
-  keep_module (s, m);
   s->current = inst;
   const char *name = json_str (cmd, "name");
   s->named = realloc (s->named, (s->nnamed + 1) * sizeof *s->named);
@@ -496,8 +489,7 @@ static void cmd_assert_module (script *s, json_object *cmd, wasm_error_kind want
   wasm_instance *inst = wasm_linker_instantiate (s->linker, m, &err);
   report (s, cmd, !inst && err.kind == want, text, "%s (%s)", inst ? "instantiated" : err.message,
           json_str (cmd, "text"));
-  /* A failed instance's functions may sit in shared tables: its module must outlive the store. */
-  keep_module (s, m);
+  wasm_module_delete (m);
 }
 
 static int run_script (const char *path, bool verbose, bool tap, int *total_pass, int *total_fail, int *tap_n,
@@ -580,9 +572,6 @@ static int run_script (const char *path, bool verbose, bool tap, int *total_pass
   *total_fail += s.failed;
   wasm_linker_delete (s.linker);
   wasm_store_delete (s.store);
-  for (size_t i = 0; i < s.nmodules; i++)
-    wasm_module_delete (s.modules[i]);
-  free (s.modules);
   for (size_t i = 0; i < s.nnamed; i++)
     free (s.named[i].name);
   free (s.named);
