@@ -96,7 +96,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   for (uint32_t i = 0; inst && i < m->nexports; i++)
     {
       wasm_extern ext;
-      if (m->exports[i].kind != WASM_EXTERN_FUNC || wasm_instance_export (inst, m->exports[i].name, &ext) < 0)
+      const export_t *e = &m->exports[i];
+      if (e->kind != WASM_EXTERN_FUNC || wasm_instance_export_bytes (inst, e->name, e->name_len, &ext) < 0)
         continue;
       wasm_functype t = wasm_func_type (ext.of.func);
       wasm_value args[t.nparams + 1], results[t.nresults + 1];
