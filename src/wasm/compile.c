@@ -460,21 +460,20 @@ typedef struct num_info {
 #define SHAPE_U false
 #define SHAPE_B true
 
+#define NUM_INDEX(opc) ((opc) >= 0xfc00 ? 0xc5 + ((opc) - 0xfc00) : (opc))
+
+/* Built at compile time: loading may happen on several threads at once. */
+static const num_info numeric_table[0xc5 + 8] = {
+#define NUM_ROW(opc, name_, shape, tin, tout, fin, fout, expr, fuse_)                             \
+  [NUM_INDEX (opc)] = { #name_, SHAPE_##shape, tin, tout, fuse_, OP_##name_ },
+  NUMERIC_OPS (NUM_ROW)
+#undef NUM_ROW
+};
+
 static const num_info *numeric_info (uint32_t opcode)
 {
-  static num_info table[0xc5 + 8];
-  static bool ready;
-  if (!ready)
-    {
-#define NUM_ROW(opc, name_, shape, tin, tout, fin, fout, expr, fuse_)                             \
-      table[(opc) >= 0xfc00 ? 0xc5 + ((opc) - 0xfc00) : (opc)]                                   \
-        = (num_info){ #name_, SHAPE_##shape, tin, tout, fuse_, OP_##name_ };
-      NUMERIC_OPS (NUM_ROW)
-#undef NUM_ROW
-      ready = true;
-    }
-  uint32_t i = opcode >= 0xfc00 ? 0xc5 + (opcode - 0xfc00) : opcode;
-  return i < sizeof table / sizeof *table && table[i].name ? &table[i] : NULL;
+  uint32_t i = NUM_INDEX (opcode);
+  return i < sizeof numeric_table / sizeof *numeric_table && numeric_table[i].name ? &numeric_table[i] : NULL;
 }
 
 static int compile_numeric (compiler *c, const num_info *ni)
