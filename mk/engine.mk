@@ -14,3 +14,5 @@ $(BUILD)/gen/wasm_modules.h: $(WASM_TEST_MODULES)
 
 $(BUILD)/tests/unit/wasm_api_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_api_test: CPPFLAGS += -I$(BUILD)/gen
+$(BUILD)/tests/unit/wasm_translate_test: $(BUILD)/gen/wasm_modules.h
+$(BUILD)/tests/unit/wasm_translate_test: CPPFLAGS += -I$(BUILD)/gen

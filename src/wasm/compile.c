@@ -657,6 +657,46 @@ static void emit_moves (compiler *c, const arg_moves *moves)
     emit_word (c, moves->pairs[i]);
 }
 
+/* The compare that jumps exactly when `op` (an i32 compare or its _imm form) is false. */
+static op_id inverted_compare (op_id op)
+{
+  static const op_id inverse[] = { OP_i32_ne, OP_i32_eq, OP_i32_ge_s, OP_i32_ge_u, OP_i32_le_s,
+                                   OP_i32_le_u, OP_i32_gt_s, OP_i32_gt_u, OP_i32_lt_s, OP_i32_lt_u };
+  return inverse[(op - OP_i32_eq) / 4] + ((op - OP_i32_eq) & 3);
+}
+
+/* `if`: jump (to else/end) when cond is zero, fused with a just-emitted compare or eqz.
+ * Returns the instruction; its last word is the displacement to patch. */
+static uint32_t emit_branch_if_false (compiler *c, const ventry *cond)
+{
+  bool fusable = c->last_instr != NONE && c->last_dst == c->last_instr + 1
+                 && c->code[c->last_dst] == cond->slot && cond->slot == cond->canon;
+  op_id last = c->last_op;
+  uint32_t at;
+  if (fusable && last == OP_i32_eqz)
+    {
+      uint32_t operand = c->code[c->last_instr + 2];
+      drop_last_instr (c);
+      at = emit_op (c, OP_br_if);
+      emit_word (c, operand);
+    }
+  else if (fusable && last >= OP_i32_eq && last <= OP_br_i32_ge_u_imm && ((last - OP_i32_eq) & 3) <= 1)
+    {
+      uint32_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
+      drop_last_instr (c);
+      at = emit_op (c, inverted_compare (last) + 2);
+      emit_word (c, a);
+      emit_word (c, b);
+    }
+  else
+    {
+      at = emit_op (c, OP_br_ifz);
+      emit_word (c, cond->slot);
+    }
+  emit_word (c, 0);
+  return at;
+}
+
 static int compile_branch (compiler *c, uint32_t depth, bool conditional)
 {
   if (depth >= c->cn)
@@ -1241,16 +1281,12 @@ static int compile_instr (compiler *c, uint8_t opcode)
         c->cur_slots = c->vs[c->vn].canon;
       uint32_t at = NONE;
       if (opcode == 0x04 && live (c))
-        {
-          at = emit_op (c, OP_br_ifz);
-          emit_word (c, d.slot);
-          emit_word (c, 0);
-        }
+        at = emit_branch_if_false (c, &d);
       push_frame (c, opcode == 0x02 ? FRAME_BLOCK : opcode == 0x03 ? FRAME_LOOP : FRAME_IF, np, p, nr, res);
       ctrl_frame *f = &c->cs[c->cn - 1];
       f->loop_pos = c->n;
       if (at != NONE)
-        f->else_patch = (patch){ at, at + 2 };
+        f->else_patch = (patch){ at, c->n - 1 };
       label_here (c);
       return 0;
     }
