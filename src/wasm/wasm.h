@@ -201,6 +201,8 @@ int wasm_linker_define_instance (wasm_linker *linker, const char *module, wasm_i
 wasm_instance *wasm_linker_instantiate (wasm_linker *linker, const wasm_module *module, wasm_error *err);
 
 int wasm_instance_export (wasm_instance *instance, const char *name, wasm_extern *out);
+/* The same for a name given by its bytes: export names may contain NUL. */
+int wasm_instance_export_bytes (wasm_instance *instance, const char *name, size_t len, wasm_extern *out);
 wasm_func *wasm_instance_func (wasm_instance *instance, const char *name);
 wasm_memory *wasm_instance_memory (wasm_instance *instance, const char *name);
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Engine checks beyond the unit tests: fuzz regressions replay cleanly under ASan/UBSan, and
+# the memory-heavy spec scripts pass in both memory modes: forced explicit bounds checks
+# (RUNWASM_MEMORY=checked) and an address-space limit too small for the guard-page
+# reservation (ulimit -v), where the engine must fall back by itself.
+set -u
+cd "$(dirname "$0")/../.."
+SPEC_DIR=${SPEC_DIR:-../shared/wasm-spec}
+n=0
+check () { # check NAME COMMAND...
+  local name=$1 out
+  shift
+  n=$((n + 1))
+  if out=$("$@" 2>&1); then
+    echo "ok $n - $name"
+  else
+    echo "not ok $n - $name"
+    printf '%s\n' "$out" | tail -5 | sed 's/^/#   /'
+  fi
+}
+
+if make -s build/fuzz-replay >/dev/null 2>&1; then
+  regressions=(tests/fuzz/regressions/*.wasm)
+  check "fuzz regressions replay (${#regressions[@]} inputs)" build/fuzz-replay "${regressions[@]}"
+else
+  n=$((n + 1)); echo "not ok $n - build fuzz-replay"
+fi
+
+if [ -d "$SPEC_DIR/json" ] && make -s build/spectest >/dev/null 2>&1; then
+  scripts=()
+  for s in address align bulk endianness float_memory left-to-right load memory memory_copy \
+           memory_fill memory_grow memory_init memory_size memory_trap store traps simd_address \
+           simd_load simd_store simd_load_lane simd_store_lane; do
+    [ -f "$SPEC_DIR/json/$s.json" ] && scripts+=("$SPEC_DIR/json/$s.json")
+  done
+  binary_only () { # spec runner output minus text-format failures must show no failure
+    "$@" 2>&1 | awk '$3 == "passed" && $5 == "failed" && $4 > 0 && !/text format/ { bad = 1; print } END { exit bad }'
+  }
+  check "memory spec scripts, guard pages" binary_only build/spectest "${scripts[@]}"
+  check "memory spec scripts, RUNWASM_MEMORY=checked" binary_only env RUNWASM_MEMORY=checked build/spectest "${scripts[@]}"
+  check "memory spec scripts, ulimit -v 2 GiB (fallback)" binary_only bash -c 'ulimit -v 2097152 && exec "$0" "$@"' build/spectest "${scripts[@]}"
+else
+  n=$((n + 1)); echo "ok $n - memory spec scripts # skip SPEC_DIR $SPEC_DIR not found"
+fi
+echo "1..$n"

@@ -1,0 +1,10 @@
+(module
+  (import "env" "add1" (func $add1 (param i32) (result i32)))
+  (import "env" "fail" (func $fail))
+  (import "env" "quit" (func $quit (param i32)))
+  (memory (export "mem") 1)
+  (func (export "run") (param i32) (result i32) (call $add1 (local.get 0)))
+  (func (export "fail") (call $fail))
+  (func (export "quit") (call $quit (i32.const 7)))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1))))
