@@ -2,7 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "linux/personality.h"
+#include "linux/personality_config.h"
 #include "tap.h"
 
 static void expect_error (const char *json, const char *msg)

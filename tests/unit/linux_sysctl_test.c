@@ -2,7 +2,7 @@
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
-#include "linux/sysctl.h"
+#include "linux/sysctls.h"
 #include "tap.h"
 
 static const struct sysctl_namespaces all_private = { .ipc = true, .net = true, .uts = true };

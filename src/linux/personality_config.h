@@ -1,6 +1,6 @@
 /* linux.personality: {"domain": "LINUX" | "LINUX32", "flags": [...]}. */
-#ifndef RUNWASM_LINUX_PERSONALITY_H
-#define RUNWASM_LINUX_PERSONALITY_H
+#ifndef RUNWASM_LINUX_PERSONALITY_CONFIG_H
+#define RUNWASM_LINUX_PERSONALITY_CONFIG_H
 
 #include <json-c/json.h>
 

@@ -1,7 +1,7 @@
 /* linux.seccomp: parsed and validated from config.json, then turned into a libseccomp filter
  * and loaded in the container process, last thing before execve (or before the Wasm engine). */
-#ifndef RUNWASM_LINUX_SECCOMP_H
-#define RUNWASM_LINUX_SECCOMP_H
+#ifndef RUNWASM_LINUX_SECCOMP_PROFILE_H
+#define RUNWASM_LINUX_SECCOMP_PROFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +21,9 @@ void seccomp_profile_free (struct seccomp_profile *profile);
  * must pass the notify fd to that socket (seccomp_send_notify_fd). */
 const char *seccomp_profile_listener_path (const struct seccomp_profile *profile);
 bool seccomp_profile_uses_notify (const struct seccomp_profile *profile);
+/* Syscall names libseccomp does not know (newer than it, or typos): their rules are skipped,
+ * as runc does; the CLI should log them at debug level. Returns the count. */
+size_t seccomp_profile_unknown_syscalls (const struct seccomp_profile *profile, const char *const **names);
 
 /* Load the filter into the calling thread (all threads with SECCOMP_FILTER_FLAG_TSYNC).
  * NNP is not set here (SCMP_FLTATR_CTL_NNP = 0): the caller sets no_new_privs when

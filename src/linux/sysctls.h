@@ -1,7 +1,7 @@
 /* linux.sysctl: only sysctls that are namespaced (and whose namespace the container owns) are
  * accepted, as runc validates them; they are written to /proc/sys in the container. */
-#ifndef RUNWASM_LINUX_SYSCTL_H
-#define RUNWASM_LINUX_SYSCTL_H
+#ifndef RUNWASM_LINUX_SYSCTLS_H
+#define RUNWASM_LINUX_SYSCTLS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "linux/personality.h"
+#include "linux/personality_config.h"
 
 #include <errno.h>
 #include <stdlib.h>
