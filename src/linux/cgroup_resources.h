@@ -56,6 +56,12 @@ struct cgroup_net_priority
   uint32_t priority;
 };
 
+struct cgroup_rdma_limit
+{
+  char *device; /* "mlx5_1" */
+  struct cgroup_opt_int hca_handles, hca_objects;
+};
+
 struct cgroup_unified_entry
 {
   char *key;   /* a file name in the v2 cgroup, e.g. "memory.high" */
@@ -94,6 +100,8 @@ struct cgroup_resources
   } network;
   struct cgroup_device_rule *devices;
   size_t n_devices;
+  struct cgroup_rdma_limit *rdma;
+  size_t n_rdma;
   struct cgroup_unified_entry *unified;
   size_t n_unified;
 };
@@ -116,5 +124,10 @@ void cgroup_resources_free (struct cgroup_resources *res);
 /* linux.resources.memory.limit when set and positive, for capping the Wasm linear memory;
  * returns false when there is no limit. */
 bool cgroup_resources_memory_limit (const struct cgroup_resources *res, uint64_t *bytes);
+
+/* Append the device rules every container gets after its own (as runc does): mknod of any
+ * char/block device, and rwm on /dev/null, zero, full, random, urandom, tty, console, ptmx
+ * and the pty slaves. Call it for linux.resources of `create`, not for `update`. */
+int cgroup_resources_add_default_devices (struct cgroup_resources *res, struct rw_error **err);
 
 #endif
