@@ -294,7 +294,7 @@ static int own_cgroup (const char *self_cgroup_file, enum cgroup_mode mode, char
       char *c1 = strchr (line, ':'), *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
       if (c2 == NULL)
         continue;
-      *c2 = '\0';
+      *c1 = *c2 = '\0';
       bool unified = strcmp (line, "0") == 0 && c1[1] == '\0';
       bool preferred = mode == CGROUP_MODE_V1 ? strcmp (c1 + 1, "name=systemd") == 0 : unified;
       if (preferred || (best == NULL && mode == CGROUP_MODE_V1 && !unified))
