@@ -33,3 +33,28 @@ int fds_prepare_for_exec (int n_preserved, struct rw_error **err)
     return rw_error_set (err, errno, "close_range");
   return 0;
 }
+
+static int compare_ints (const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+int fds_close_except (int first, const int *keep, size_t n_keep, struct rw_error **err)
+{
+  int sorted[16];
+  size_t n = 0;
+  for (size_t i = 0; i < n_keep && n < sizeof sorted / sizeof sorted[0]; i++)
+    if (keep[i] >= first)
+      sorted[n++] = keep[i];
+  qsort (sorted, n, sizeof sorted[0], compare_ints);
+  unsigned int from = first;
+  for (size_t i = 0; i <= n; i++)
+    {
+      unsigned int to = i < n ? (unsigned int) sorted[i] : ~0U;
+      if (to > from && syscall (SYS_close_range, from, to - 1, 0) < 0)
+        return rw_error_set (err, errno, "close_range");
+      if (i < n)
+        from = sorted[i] + 1;
+    }
+  return 0;
+}

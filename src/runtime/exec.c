@@ -120,7 +120,9 @@ __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
 {
   struct rw_error *err = NULL;
   cleanup_free char **env = NULL;
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || sync_expect (c->sync_fd, SYNC_GO, NULL, &err) < 0)
+  int keep[] = { c->sync_fd, c->console_fd };
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || fds_close_except (3 + c->launch.n_preserved_fds, keep, 2, &err) < 0
+      || sync_expect (c->sync_fd, SYNC_GO, NULL, &err) < 0)
     goto fail;
   if (namespaces_join_process (c->container_pid, ALL_NAMESPACES, &err) < 0)
     goto fail;

@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "linux/devices.h"
+#include "linux/fds.h"
 #include "linux/masked_paths.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
@@ -127,6 +128,10 @@ void container_init (const struct init_options *o)
    * socket reports that instead.) */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     _exit (127);
+  /* Drop the runtime's fds, above all the state dir whose lock the next command waits for. */
+  int keep[] = { o->sync_fd, o->fifo_fd, o->console_fd };
+  if (fds_close_except (3 + o->n_preserved_fds, keep, 3, &err) < 0)
+    goto fail;
   if (sync_expect (o->sync_fd, SYNC_GO, &state_json, &err) < 0)
     goto fail;
   launch.state_json = state_json;
