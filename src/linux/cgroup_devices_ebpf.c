@@ -90,7 +90,7 @@ static int sys_bpf (int cmd, union bpf_attr *attr)
 
 static int load_program (const struct bpf_insn *insns, size_t n, struct rw_error **err)
 {
-  static char log[4096];
+  char log[4096];
   union bpf_attr attr = { 0 };
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
   attr.insns = (uintptr_t) insns;

@@ -80,6 +80,16 @@ static int mkdir_gets_eperm (void)
   return 0;
 }
 
+/* Under a default-deny filter: only what the test needs after loading is allowed. */
+static int default_errno_is_99 (void)
+{
+  if (!fails_with (syscall (SYS_getppid), 99))
+    return 1;
+  if (syscall (SYS_getpid) < 0)
+    return 2;
+  return 0;
+}
+
 static int call_getppid (void)
 {
   syscall (SYS_getppid);
@@ -121,6 +131,14 @@ int main (void)
   tap_ok (!seccomp_profile_uses_notify (p), "no notify");
   int status = run_filtered (p, mkdir_gets_eperm);
   tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0, "ERRNO/EPERM, errnoRet, MASKED_EQ, two-arg and same-arg rules, LOG (status %d)",
+          WIFEXITED (status) ? WEXITSTATUS (status) : -1);
+  seccomp_profile_free (p);
+
+  p = parse_ok ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":99,\"syscalls\":[{\"names\":[\"getpid\","
+                "\"exit_group\",\"exit\",\"write\",\"munmap\",\"madvise\",\"futex\",\"rt_sigreturn\",\"rt_sigprocmask\",\"sigaltstack\",\"mmap\"],"
+                "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+  status = run_filtered (p, default_errno_is_99);
+  tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0, "default ERRNO with defaultErrnoRet 99, allow-list honoured (status %d)",
           WIFEXITED (status) ? WEXITSTATUS (status) : -1);
   seccomp_profile_free (p);
 
