@@ -436,10 +436,17 @@ int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_
     { true, 'c', 136, -1, "rwm" },                           /* /dev/pts/N */
   };
   size_t n = sizeof defaults / sizeof defaults[0];
+  /* After the last deny-all (which would wipe them) and before the config's other rules
+   * (which may still deny one of them: later rules win). */
+  size_t at = 0;
+  for (size_t i = 0; i < r->n_devices; i++)
+    if (!r->devices[i].allow && r->devices[i].type == 'a' && strcmp (r->devices[i].access, "rwm") == 0)
+      at = i + 1;
   struct cgroup_device_rule *grown = realloc (r->devices, (r->n_devices + n) * sizeof *grown);
   if (grown == NULL)
     return rw_error_set (err, ENOMEM, "default device rules");
-  memcpy (grown + r->n_devices, defaults, sizeof defaults);
+  memmove (grown + at + n, grown + at, (r->n_devices - at) * sizeof *grown);
+  memcpy (grown + at, defaults, sizeof defaults);
   r->devices = grown;
   r->n_devices += n;
   return 0;

@@ -125,9 +125,11 @@ void cgroup_resources_free (struct cgroup_resources *res);
  * returns false when there is no limit. */
 bool cgroup_resources_memory_limit (const struct cgroup_resources *res, uint64_t *bytes);
 
-/* Append the device rules every container gets after its own (as runc does): mknod of any
- * char/block device, and rwm on /dev/null, zero, full, random, urandom, tty, console, ptmx
- * and the pty slaves. Call it for linux.resources of `create`, not for `update`. */
+/* Add the device rules every container gets (as runc does): mknod of any char/block device,
+ * and rwm on /dev/null, zero, full, random, urandom, tty, console, ptmx and the pty slaves.
+ * They go right after the config's last deny-all rule, so that rule does not wipe them and
+ * the config's later rules can still deny one of them. Call it for linux.resources of
+ * `create`, not for `update`. */
 int cgroup_resources_add_default_devices (struct cgroup_resources *res, struct rw_error **err);
 
 #endif

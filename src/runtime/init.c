@@ -58,11 +58,24 @@ static int setup_terminal (const struct init_options *o, int rootfd, struct rw_e
   return 0;
 }
 
+/* In a new user namespace, become its root: files created for the rootfs (/dev nodes,
+ * mount points) need an owner the namespace can map. */
+static int become_userns_root (struct rw_error **err)
+{
+  if (setresgid (0, 0, 0) < 0)
+    return rw_error_set (err, errno, "linux.gidMappings: setgid 0 in the user namespace");
+  if (setresuid (0, 0, 0) < 0)
+    return rw_error_set (err, errno, "linux.uidMappings: setuid 0 in the user namespace");
+  return 0;
+}
+
 static int build_container (const struct init_options *o, const char *state_json, struct rw_error **err)
 {
   const struct oci_config *c = o->config;
   if (chdir (o->bundle) < 0)
     return rw_error_set (err, errno, "chdir `%s`", o->bundle);
+  if ((o->clone_flags & CLONE_NEWUSER) && become_userns_root (err) < 0)
+    return -1;
   if (namespaces_join_paths (c, CLONE_NEWPID, err) < 0)
     return -1;
   /* The keyring of the runtime's session must not be shared with the container. */

@@ -212,6 +212,15 @@ static int drive_child (struct creation *x, bool new_userns, struct rw_error **e
     }
 }
 
+/* The host id that container id 0 maps to, or the id itself without a mapping. */
+static unsigned host_root_id (const struct oci_id_mapping *m, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (m[i].container_id == 0)
+      return m[i].host_id;
+  return 0;
+}
+
 static pid_t clone_child (int flags)
 {
   /* Like fork(), with new namespaces: no stack argument, the child continues here. */
@@ -252,6 +261,10 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   if (mkfifoat (x->sd->dirfd, EXEC_FIFO_NAME, 0600) < 0)
     return rw_error_set (err, errno, "mkfifo `%s/" EXEC_FIFO_NAME "`", x->sd->path);
+  /* The container's root opens it, from inside its user namespace if it has one. */
+  if (fchownat (x->sd->dirfd, EXEC_FIFO_NAME, host_root_id (x->config->uid_mappings, x->config->n_uid_mappings),
+                host_root_id (x->config->gid_mappings, x->config->n_gid_mappings), 0) < 0)
+    return rw_error_set (err, errno, "chown `%s/" EXEC_FIFO_NAME "`", x->sd->path);
   x->fifo_fd = openat (x->sd->dirfd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC);
   if (x->fifo_fd < 0)
     return rw_error_set (err, errno, "open `%s/" EXEC_FIFO_NAME "`", x->sd->path);

@@ -88,3 +88,14 @@ pids_file () {
   [ "$status" -ne 0 ]
   [[ "$output" == *"linux.resources.unified.memory.high"* ]]
 }
+
+@test "cgroups: a device rule denies /dev/zero while /dev/null stays usable" {
+  policy_setup 'echo x > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null && echo zero-ok; true'
+  config_edit "c['linux']['cgroupsPath'] = '$CGPATH'
+c['linux']['resources']['devices'].append({'allow': False, 'type': 'c', 'major': 1, 'minor': 5, 'access': 'rwm'})"
+  run_container
+  [ "$status" -eq 0 ]
+  [[ "$output" == *null-ok* ]]
+  [[ "$output" != *zero-ok* ]]
+  [[ "$output" == *"Operation not permitted"* ]]
+}

@@ -359,6 +359,15 @@ static void test_v2 (void)
   tap_eq_int (cgroup_v2_weight_from_shares (262144), 10000, "shares 262144 -> weight 10000");
   tap_eq_int (cgroup_v2_weight_from_shares (1024), 39, "shares 1024 -> weight 39");
 
+  json_object *upd = json_tokener_parse ("{\"pids\":{\"limit\":7}}");
+  tap_eq_int (cgroup_update (cg, upd, &err), 0, "update from a resources JSON");
+  tap_eq_str (get ("v2/runwasm/c1/pids.max"), "7", "pids.max updated");
+  json_object_put (upd);
+  upd = json_tokener_parse ("{\"pids\":{\"limit\":\"7\"}}");
+  tap_eq_int (cgroup_update (cg, upd, &err), -1, "bad update input");
+  tap_eq_str (err ? err->msg : NULL, "resources.pids.limit: expected an integer", "named with the update prefix");
+  rw_error_free (&err);
+  json_object_put (upd);
   put ("v2/runwasm/c1/cpu.max", "30000 100000\n");
   tap_ok (apply (cg, "{\"cpu\":{\"period\":250000}}") == NULL, "period-only update");
   tap_eq_str (get ("v2/runwasm/c1/cpu.max"), "30000 250000", "keeps the quota in force");

@@ -70,8 +70,12 @@ int main (void)
   tap_ok (cgroup_resources_memory_limit (r, &bytes) && bytes == 104857600, "memory limit query");
   size_t before = r->n_devices;
   struct rw_error *err = NULL;
-  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "default devices appended");
-  tap_ok (r->n_devices > before && r->devices[before].allow, "after the config's rules");
+  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "default devices added");
+  tap_eq_int (r->n_devices, before + 11, "eleven default rules");
+  tap_ok (!r->devices[0].allow && r->devices[0].type == 'a', "the config's deny-all stays first");
+  tap_ok (r->devices[1].allow && r->devices[1].type == 'c' && r->devices[1].major == -1, "defaults right after it");
+  tap_ok (r->devices[before + 9].major == 1 && r->devices[before + 9].minor == 3 && r->devices[before + 10].type == 'b',
+          "the config's own rules come last, so they can override a default");
   cgroup_resources_free (r);
 
   r = parse ("{\"memory\":{\"limit\":-1}}");
