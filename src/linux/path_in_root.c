@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,8 +42,38 @@ int path_in_root_open (int rootfd, const char *path, int flags, struct rw_error 
   return fd;
 }
 
+static int prepare (int rootfd, const char *path, enum path_leaf leaf, int depth, struct rw_error **err);
+
+/* `comp` in `parent` is a symlink whose target does not exist yet: create the target,
+ * resolved inside the root like any other path, then the rest of the path below it. */
+static int follow_dangling (int rootfd, int parent, const char *path, const char *name, size_t dir_len,
+                            const char *rest, enum path_leaf leaf, int depth, struct rw_error **err)
+{
+  char target[PATH_MAX];
+  ssize_t n = readlinkat (parent, name, target, sizeof target - 1);
+  if (n < 0)
+    return rw_error_set (err, errno, "open `%s` in the rootfs", path);
+  target[n] = '\0';
+  cleanup_free char *next = NULL;
+  int r;
+  if (target[0] == '/')
+    r = asprintf (&next, "%s/%s", target, rest);
+  else
+    r = asprintf (&next, "%.*s/%s/%s", (int) dir_len, path, target, rest);
+  if (r < 0)
+    return rw_error_set (err, ENOMEM, "`%s`", path);
+  return prepare (rootfd, next, leaf, depth + 1, err);
+}
+
 int path_in_root_prepare (int rootfd, const char *path, enum path_leaf leaf, struct rw_error **err)
 {
+  return prepare (rootfd, path, leaf, 0, err);
+}
+
+static int prepare (int rootfd, const char *path, enum path_leaf leaf, int depth, struct rw_error **err)
+{
+  if (depth > 40)
+    return rw_error_set (err, ELOOP, "open `%s` in the rootfs", path);
   int fd = openat2_in_root (rootfd, path, O_PATH);
   if (fd >= 0 || errno != ENOENT || leaf == PATH_LEAF_EXISTING)
     {
@@ -63,8 +94,6 @@ int path_in_root_prepare (int rootfd, const char *path, enum path_leaf leaf, str
   for (char *comp = strtok_r (copy, "/", &save); comp; comp = strtok_r (NULL, "/", &save))
     {
       bool last = *save == '\0' || strspn (save, "/") == strlen (save);
-      if (strcmp (comp, ".") == 0 || strcmp (comp, "..") == 0)
-        return rw_error_set (err, EINVAL, "`%s`: `.` and `..` are not allowed in a created path", path);
       int next = openat2_in_root (parent, comp, O_PATH);
       if (next < 0 && errno == ENOENT)
         {
@@ -80,6 +109,12 @@ int path_in_root_prepare (int rootfd, const char *path, enum path_leaf leaf, str
           if (r < 0 && errno != EEXIST)
             return rw_error_set (err, errno, "create `%s` in the rootfs", path);
           next = openat2_in_root (parent, comp, O_PATH);
+          if (next < 0 && errno == ENOENT && r < 0)
+            {
+              /* `copy` is split by strtok_r; the same offsets in `path` give the rest. */
+              const char *rest = last ? "" : path + (save - copy);
+              return follow_dangling (rootfd, parent, path, comp, comp - copy, rest, leaf, depth, err);
+            }
         }
       if (next < 0)
         return rw_error_set (err, errno, "open `%s` in the rootfs", path);
