@@ -450,18 +450,25 @@ int seccomp_profile_apply (const struct seccomp_profile *p, int *notify_fd, stru
   return 0;
 }
 
-int seccomp_send_notify_fd (const char *listener_path, int notify_fd, const char *state_json,
-                            struct rw_error **err)
+int seccomp_listener_connect (const char *listener_path, int *sock, struct rw_error **err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  *sock = -1;
   if (strlen (listener_path) >= sizeof addr.sun_path)
     return rw_error_set (err, ENAMETOOLONG, "seccomp listener `%s`", listener_path);
   strcpy (addr.sun_path, listener_path);
-  cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0)
+  cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
     return rw_error_set (err, errno, "seccomp listener: socket");
-  if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
     return rw_error_set (err, errno, "seccomp listener: connect `%s`", listener_path);
+  *sock = steal_fd (&fd);
+  return 0;
+}
+
+int seccomp_listener_send (int sock, const char *listener_path, int notify_fd, const char *state_json,
+                           struct rw_error **err)
+{
   char control[CMSG_SPACE (sizeof (int))] = { 0 };
   const char *payload = state_json && *state_json ? state_json : "{}";
   struct iovec iov = { .iov_base = (void *) payload, .iov_len = strlen (payload) };
@@ -474,4 +481,13 @@ int seccomp_send_notify_fd (const char *listener_path, int notify_fd, const char
   if (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
     return rw_error_set (err, errno, "seccomp listener: send the notify fd to `%s`", listener_path);
   return 0;
+}
+
+int seccomp_send_notify_fd (const char *listener_path, int notify_fd, const char *state_json,
+                            struct rw_error **err)
+{
+  cleanup_close int sock = -1;
+  if (seccomp_listener_connect (listener_path, &sock, err) < 0)
+    return -1;
+  return seccomp_listener_send (sock, listener_path, notify_fd, state_json, err);
 }

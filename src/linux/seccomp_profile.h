@@ -32,8 +32,15 @@ size_t seccomp_profile_unknown_syscalls (const struct seccomp_profile *profile, 
 int seccomp_profile_apply (const struct seccomp_profile *profile, int *notify_fd, struct rw_error **err);
 
 /* Send the notify fd with SCM_RIGHTS to the unix socket at listener_path, with
- * `state_json` (the container state, as runc sends it) as the message payload. */
+ * `state_json` (the container state, as runc sends it) as the message payload. The path is
+ * a host path: call this from the runtime process (runc's way: the container process passes
+ * the fd up over the sync socket), or split it in two below. */
 int seccomp_send_notify_fd (const char *listener_path, int notify_fd, const char *state_json,
                             struct rw_error **err);
+/* The same in two steps, for a container process: connect while the host's filesystem is
+ * still visible (before pivot_root), send once the filter is loaded. *sock is CLOEXEC. */
+int seccomp_listener_connect (const char *listener_path, int *sock, struct rw_error **err);
+int seccomp_listener_send (int sock, const char *listener_path, int notify_fd, const char *state_json,
+                           struct rw_error **err);
 
 #endif

@@ -172,9 +172,13 @@ int main (void)
     {
       struct rw_error *e = NULL;
       int nfd;
-      if (seccomp_profile_apply (p, &nfd, &e) < 0 || nfd < 0
-          || seccomp_send_notify_fd (seccomp_profile_listener_path (p), nfd, "{\"id\":\"c1\"}", &e) < 0)
+      int sock;
+      /* Connect first, as a container process must before pivot_root hides the path. */
+      if (seccomp_listener_connect (seccomp_profile_listener_path (p), &sock, &e) < 0
+          || seccomp_profile_apply (p, &nfd, &e) < 0 || nfd < 0
+          || seccomp_listener_send (sock, seccomp_profile_listener_path (p), nfd, "{\"id\":\"c1\"}", &e) < 0)
         _exit (100);
+      close (sock);
       close (nfd);
       _exit (ppid_is_4242 ());
     }
@@ -212,6 +216,11 @@ int main (void)
   unlink (sock_path);
   rmdir (dir);
 
+  struct rw_error *e = NULL;
+  tap_eq_int (seccomp_send_notify_fd ("/nonexistent/listener.sock", 0, "{}", &e), -1, "sending to a missing listener fails");
+  tap_eq_str (e ? e->msg : NULL, "seccomp listener: connect `/nonexistent/listener.sock`: No such file or directory",
+              "naming the path");
+  rw_error_free (&e);
   expect_error ("[]", "linux.seccomp: expected an object");
   expect_error ("{}", "linux.seccomp.defaultAction: missing");
   expect_error ("{\"defaultAction\":\"SCMP_ACT_FOO\"}", "linux.seccomp.defaultAction: unknown action `SCMP_ACT_FOO`");
