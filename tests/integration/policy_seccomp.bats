@@ -80,3 +80,31 @@ c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
   [ "$status" -ne 0 ]
   [[ "$output" == *"SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath"* ]]
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener fd and the state to listenerPath" {
+  policy_setup 'mkdir /tmp/x; echo after-mkdir'
+  sock=$BUNDLE/listener.sock
+  # The listener takes the fd and the payload, then closes the fd: a notified call whose
+  # listener is gone fails with ENOSYS.
+  python3 - "$sock" "$BUNDLE/payload" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(20)
+conn, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 65536, 4)
+open(sys.argv[2], "w").write("fds=%d\n%s" % (len(fds), msg.decode()))
+for fd in fds:
+    __import__("os").close(fd)
+PY
+  listener=$!
+  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+  config_edit "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$sock',
+    'syscalls': [{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+  run_container
+  wait "$listener"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Function not implemented"* ]]
+  [[ "$output" == *after-mkdir* ]]
+  [ "$(head -1 "$BUNDLE/payload")" = fds=1 ]
+  grep -q "\"$ID\"" "$BUNDLE/payload"
+}
