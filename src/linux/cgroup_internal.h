@@ -22,6 +22,18 @@ struct cgroup_hierarchies
   size_t n;
 };
 
+static inline const char *cgroup_root_or_default (const char *root)
+{
+  return root && *root ? root : CGROUP_DEFAULT_ROOT;
+}
+
+/* A v1 hierarchy is a real directory under root (co-mount aliases such as cpu ->
+ * cpu,cpuacct are symlinks) holding cgroup.procs; "unified" is the hybrid cgroup2 mount. */
+bool cgroup_is_v1_hierarchy (const char *root, const char *name);
+/* Whether the comma-separated v1 hierarchy name lists `controller`. */
+bool cgroup_has_controller (const char *list, const char *controller);
+int cgroup_new (const char *root, enum cgroup_mode mode, const char *path, struct cgroup **out, struct rw_error **err);
+
 int cgroup_hierarchies_list (const char *root, enum cgroup_mode mode, struct cgroup_hierarchies *out,
                              struct rw_error **err);
 void cgroup_hierarchies_release (struct cgroup_hierarchies *hs);
