@@ -22,7 +22,9 @@ void capabilities_free (struct capabilities *caps);
 /* Before setgroups/setgid/setuid: keep the permitted set across the uid change
  * (PR_SET_KEEPCAPS) and drop from the bounding set what is not listed. */
 int capabilities_prepare_setuid (const struct capabilities *caps, struct rw_error **err);
-/* After setuid: set effective, permitted, inheritable, then raise the ambient set. */
+/* After setuid: set effective, permitted, inheritable, then raise the ambient set.
+ * Both steps leave out capabilities the running kernel lacks (above
+ * /proc/sys/kernel/cap_last_cap), as runc does, so a config written for a newer kernel runs. */
 int capabilities_apply (const struct capabilities *caps, struct rw_error **err);
 
 /* Name <-> number ("CAP_SYS_ADMIN" <-> 21), for the CLI (`features`) and tests. */
