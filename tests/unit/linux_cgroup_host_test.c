@@ -102,6 +102,54 @@ static int wait_status (pid_t pid)
   return status;
 }
 
+/* A cgroup2 mount used as a pure v2 root: the hybrid host's unified hierarchy. Its only
+ * controller is hugetlb, but the core files (procs, freeze, events, kill) are real v2. */
+static void test_v2_on_unified (const char *unified)
+{
+  struct rw_error *err = NULL;
+  enum cgroup_mode mode;
+  tap_eq_int (cgroup_detect_mode (unified, &mode, &err), 0, "%s detected", unified);
+  tap_eq_int (mode, CGROUP_MODE_V2, "as a v2 root");
+  char path[64];
+  snprintf (path, sizeof path, "/runwasm-unit-v2-%d", getpid ());
+  struct cgroup_create_options o = { .root = unified, .cgroups_path = path, .id = "v2", .manager = CGROUP_MANAGER_CGROUPFS };
+  tap_eq_int (cgroup_create (&o, &cg, &err), 0, "create on v2%s%s", err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  if (cg == NULL)
+    return;
+  pid_t sleeper = spawn_inside (sleep_long);
+  char *dir = cgroup_v2_dir (cg);
+  if (cgroup_file_exists (dir, "hugetlb.2MB.max"))
+    {
+      tap_ok (apply ("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":4194304}]}") == 0, "apply hugetlb on v2");
+      char *v = NULL;
+      cgroup_read (dir, "hugetlb.2MB.max", &v, &err);
+      tap_eq_str (v, "4194304", "the kernel holds hugetlb.2MB.max");
+      free (v);
+    }
+  pid_t *pids = NULL;
+  size_t n = 0;
+  tap_eq_int (cgroup_list_pids (cg, &pids, &n, &err), 0, "list pids on v2");
+  tap_ok (n == 1 && pids[0] == sleeper, "the sleeper is listed");
+  free (pids);
+  tap_eq_int (cgroup_freeze (cg, true, &err), 0, "freeze on v2 (waits for cgroup.events)%s%s", err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  char *events = NULL;
+  cgroup_read (dir, "cgroup.events", &events, &err);
+  tap_ok (events && strstr (events, "frozen 1"), "the kernel reports frozen 1");
+  free (events);
+  tap_eq_int (cgroup_freeze (cg, false, &err), 0, "thaw on v2");
+  tap_eq_int (cgroup_kill_all (cg, SIGKILL, &err), 0, "kill --all on v2 (cgroup.kill)");
+  int status = wait_status (sleeper);
+  tap_ok (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL, "the sleeper got SIGKILL");
+  tap_eq_int (cgroup_destroy (cg, &err), 0, "destroy on v2%s%s", err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  tap_ok (access (dir, F_OK) != 0, "directory gone");
+  free (dir);
+  cgroup_free (cg);
+  cg = NULL;
+}
+
 int main (void)
 {
   struct rw_error *err = NULL;
@@ -188,5 +236,8 @@ int main (void)
   cgroup_hierarchies_release (&hs);
   tap_eq_int (cgroup_destroy (cg, &err), 0, "destroying again is fine");
   cgroup_free (cg);
+  cg = NULL;
+  if (mode == CGROUP_MODE_HYBRID)
+    test_v2_on_unified (CGROUP_DEFAULT_ROOT "/unified");
   return tap_done ();
 }
