@@ -127,6 +127,11 @@ static void test_v2_on_unified (const char *unified)
       tap_eq_str (v, "4194304", "the kernel holds hugetlb.2MB.max");
       free (v);
     }
+  tap_ok (apply ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,"
+                 "\"minor\":3,\"access\":\"rw\"}]}") == 0, "device rules on v2: an eBPF program is attached");
+  pid_t opener = spawn_inside (open_devices);
+  int opened = wait_status (opener);
+  tap_ok (WIFEXITED (opened) && WEXITSTATUS (opened) == 0, "inside: /dev/null opens, /dev/zero is refused by the program");
   pid_t *pids = NULL;
   size_t n = 0;
   tap_eq_int (cgroup_list_pids (cg, &pids, &n, &err), 0, "list pids on v2");
