@@ -22,6 +22,7 @@
 #include "linux/namespaces.h"
 #include "linux/terminal.h"
 #include "runtime/config.h"
+#include "runtime/console_proxy.h"
 #include "runtime/handler.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
@@ -60,6 +61,7 @@ struct creation {
   int sync_fd;
   int fifo_fd;
   int console_fd;
+  int console_peer;     /* our end when we receive the terminal ourselves (foreground run) */
   bool pid_file_written;
   const char *pid_file;
 };
@@ -72,6 +74,8 @@ static void creation_release (struct creation *x)
     close (x->fifo_fd);
   if (x->console_fd >= 0)
     close (x->console_fd);
+  if (x->console_peer >= 0)
+    close (x->console_peer);
   cgroup_free (x->cgroup);
   state_dir_close (x->sd);
   process_policy_release (&x->process_policy);
@@ -244,7 +248,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   const struct handler *handler = NULL;
   if (handler_choose (x->config, &handler, err) < 0)
     return -1;
-  if (x->config->process->terminal && o->console_socket == NULL)
+  if (x->config->process->terminal && o->console_socket == NULL && !o->proxy_terminal)
     return rw_error_set (err, 0, "process.terminal: a terminal needs --console-socket");
   if (!x->config->process->terminal && o->console_socket)
     return rw_error_set (err, 0, "--console-socket given but process.terminal is false");
@@ -275,6 +279,14 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   if (o->console_socket && (x->console_fd = terminal_connect_console_socket (o->console_socket, err)) < 0)
     return -1;
+  if (x->config->process->terminal && o->console_socket == NULL)
+    {
+      int ends[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0)
+        return rw_error_set (err, errno, "socketpair");
+      x->console_peer = ends[0];
+      x->console_fd = ends[1];
+    }
 
   int pair[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -348,7 +360,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
 static int create_keep (const struct runtime_options *ro, const struct create_options *o, struct creation *x,
                         struct rw_error **err)
 {
-  *x = (struct creation){ .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .pid_file = o->pid_file };
+  *x = (struct creation){ .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .console_peer = -1, .pid_file = o->pid_file };
   if (do_create (ro, o, x, err) < 0)
     {
       creation_rollback (x);
@@ -697,8 +709,17 @@ int container_run (const struct runtime_options *ro, const struct create_options
                    struct rw_error **err)
 {
   struct creation x;
-  if (create_keep (ro, o, &x, err) < 0)
+  struct create_options with_proxy = *o;
+  with_proxy.proxy_terminal = !detach;
+  if (create_keep (ro, &with_proxy, &x, err) < 0)
     return -1;
+  cleanup_close int master = -1;
+  if (x.console_peer >= 0 && (master = console_proxy_receive_master (x.console_peer, err)) < 0)
+    {
+      creation_rollback (&x);
+      creation_release (&x);
+      return rw_error_wrap (err, "run container `%s`", o->id);
+    }
   enum container_status s = state_status (x.sd, &x.state);
   if (start_locked (x.sd, &x.state, s, err) < 0)
     {
@@ -718,6 +739,12 @@ int container_run (const struct runtime_options *ro, const struct create_options
   struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
   for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
     sigaction (forwarded[i], &sa, NULL);
+  struct rw_error *proxy_err = NULL;
+  if (master >= 0 && console_proxy_run (master, x.pid, &proxy_err) < 0)
+    {
+      log_message (LOG_LEVEL_WARNING, "%s", proxy_err->msg);
+      rw_error_free (&proxy_err);
+    }
   if (lifecycle_wait_status (x.pid, exit_code) < 0)
     *exit_code = 255;
   forward_pid = 0;

@@ -26,6 +26,7 @@ struct create_options {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  bool proxy_terminal;                 /* run: without a console socket, runwasm is the tty's peer */
 };
 
 int container_create (const struct runtime_options *ro, const struct create_options *o, struct rw_error **err);

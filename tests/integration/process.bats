@@ -87,3 +87,12 @@ load helpers
   grep -q "30 100" "$out"
   grep -q on-the-tty "$out"
 }
+
+@test "terminal in a foreground run without --console-socket: runwasm relays the tty" {
+  config '.process.terminal = true'
+  process sh -c 'tty; echo relayed; exit 4'
+  run_container
+  [ "$status" -eq 4 ]
+  [[ "${lines[0]}" == /dev/pts/* ]]
+  [[ "$output" == *relayed* ]]
+}
