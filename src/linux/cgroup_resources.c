@@ -7,12 +7,6 @@
 
 #include "common/cleanup.h"
 
-/* Parsing context: the JSON path of the object being read, for error messages. */
-struct field_ctx
-{
-  const char *where; /* "linux.resources.memory" */
-};
-
 static int type_error (const char *where, const char *key, const char *what, struct rw_error **err)
 {
   return rw_error_set (err, 0, "%s.%s: expected %s", where, key, what);
