@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "cli/cmd_wasm.h"
 #include "common/cleanup.h"
-#include "linux/selfexe.h"
 #include "runtime/log.h"
 #include "runtime/state.h"
 
@@ -57,12 +56,6 @@ static void version (void)
           "+SECCOMP +CAP +CGROUPFS +USERNS +WASM:builtin\n");
 }
 
-/* Commands that enter a container: they run from a sealed copy of the binary. */
-static bool enters_container (const char *cmd)
-{
-  return strcmp (cmd, "create") == 0 || strcmp (cmd, "run") == 0 || strcmp (cmd, "exec") == 0;
-}
-
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_LOG_LEVEL, OPT_DEBUG, OPT_SYSTEMD, OPT_MANAGER };
 
 int main (int argc, char **argv)
@@ -79,7 +72,7 @@ int main (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct cli_globals g = { 0 };
+  struct cli_globals g = { .ro.self_argv = argv };
   const char *log_path = NULL, *log_format = NULL, *log_level = NULL, *manager = NULL;
   int c;
   opterr = 0;
@@ -120,8 +113,6 @@ int main (int argc, char **argv)
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (cmd, commands[i].name) == 0)
       {
-        if (enters_container (cmd) && selfexe_ensure_sealed (argv, &err) < 0)
-          return cli_fail (&err);
         int first = optind;
         optind = 0; /* getopt_long starts afresh for the command's own options */
         return commands[i].run (&g, argc - first, argv + first);

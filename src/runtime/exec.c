@@ -15,6 +15,7 @@
 #include "common/cleanup.h"
 #include "linux/fds.h"
 #include "linux/namespaces.h"
+#include "linux/selfexe.h"
 #include "linux/terminal.h"
 #include "runtime/config.h"
 #include "runtime/handler.h"
@@ -112,6 +113,7 @@ struct exec_child {
   const struct oci_config *config;
   struct process_launch launch;
   pid_t container_pid;
+  bool non_dumpable;
   int sync_fd;
   int console_fd;
 };
@@ -121,7 +123,8 @@ __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
   struct rw_error *err = NULL;
   cleanup_free char **env = NULL;
   int keep[] = { c->sync_fd, c->console_fd };
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || fds_close_except (3 + c->launch.n_preserved_fds, keep, 2, &err) < 0
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || (c->non_dumpable && prctl (PR_SET_DUMPABLE, 0) < 0)
+      || fds_close_except (3 + c->launch.n_preserved_fds, keep, 2, &err) < 0
       || sync_expect (c->sync_fd, SYNC_GO, NULL, &err) < 0)
     goto fail;
   if (namespaces_join_process (c->container_pid, ALL_NAMESPACES, &err) < 0)
@@ -189,6 +192,13 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
       process_policy_release (&pp);
       return -1;
     }
+  bool sealed = policy_needs_sealed_runtime (config, &pp);
+  if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)
+    {
+      process_policy_release (&pp);
+      container_policy_release (&cp);
+      return -1;
+    }
   struct cgroup *cg = NULL;
   cleanup_close int console_fd = -1;
   int pair[2] = { -1, -1 };
@@ -221,6 +231,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
         .launch = { .config = config, .process = process, .policy = &pp, .container_policy = &cp,
                     .handler = handler, .n_preserved_fds = listen_fds + o->preserve_fds, .listen_fds = listen_fds },
         .container_pid = st->pid,
+        .non_dumpable = !sealed,
         .sync_fd = pair[1],
         .console_fd = console_fd,
       };

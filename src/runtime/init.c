@@ -139,7 +139,7 @@ void container_init (const struct init_options *o)
   /* If the runtime dies before the container is created, so do we. (getppid() cannot
    * check for a runtime that died already: in a new pid namespace it is always 0; the sync
    * socket reports that instead.) */
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || (o->non_dumpable && prctl (PR_SET_DUMPABLE, 0) < 0))
     _exit (127);
   /* Drop the runtime's fds, above all the state dir whose lock the next command waits for. */
   int keep[] = { o->sync_fd, o->fifo_fd, o->console_fd };

@@ -20,7 +20,8 @@ struct init_options {
   int fifo_fd;            /* O_PATH fd of ROOT/ID/exec.fifo */
   int console_fd;         /* connected --console-socket, or -1 */
   bool no_pivot;
-  bool new_keyring;       /* a fresh session keyring unless --no-new-keyring */
+  bool new_keyring;
+  bool non_dumpable;      /* hide /proc/PID/exe from the container (selfexe.h) */       /* a fresh session keyring unless --no-new-keyring */
   int n_preserved_fds;
   int listen_fds;
   int clone_flags;        /* the namespaces clone() created */

@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "linux/fds.h"
 #include "linux/namespaces.h"
+#include "linux/selfexe.h"
 #include "linux/terminal.h"
 #include "runtime/config.h"
 #include "runtime/console_proxy.h"
@@ -248,6 +249,9 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   const struct handler *handler = NULL;
   if (handler_choose (x->config, &handler, err) < 0)
     return -1;
+  bool sealed = policy_needs_sealed_runtime (x->config, &x->process_policy);
+  if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)
+    return -1;
   if (x->config->process->terminal && o->console_socket == NULL && !o->proxy_terminal)
     return rw_error_set (err, 0, "process.terminal: a terminal needs --console-socket");
   if (!x->config->process->terminal && o->console_socket)
@@ -312,6 +316,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .console_fd = x->console_fd,
     .no_pivot = o->no_pivot,
     .new_keyring = !o->no_new_keyring,
+    .non_dumpable = !sealed,
     .n_preserved_fds = listen_fds + o->preserve_fds,
     .listen_fds = listen_fds,
     /* The cgroup namespace is created once the child is in its cgroup, so that cgroup is

@@ -15,6 +15,7 @@ struct runtime_options {
   const char *root;                    /* state root, DEFAULT_STATE_ROOT when NULL */
   bool cgroups_disabled;               /* --cgroup-manager disabled */
   bool systemd_cgroup;                 /* --systemd-cgroup / --cgroup-manager systemd */
+  char **self_argv;                    /* to re-execute from a sealed copy (selfexe.h) */
 };
 
 struct create_options {
