@@ -359,6 +359,8 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       x->pid_file_written = true;
     }
   x->state.creating = false;
+  log_message (LOG_LEVEL_DEBUG, "container `%s` created: pid %d, sealed runtime copy: %s", o->id, x->pid,
+               sealed ? "yes" : "no");
   return state_write (x->sd, &x->state, err);
 }
 
@@ -450,6 +452,7 @@ static int start_locked (const struct state_dir *sd, const struct container_stat
   cleanup_config struct oci_config *config = NULL;
   if (load_state_config (sd, st, &config, err) < 0 || release_init (sd, st, err) < 0)
     return -1;
+  log_message (LOG_LEVEL_DEBUG, "container `%s` started", st->id);
   run_hooks_warn (config, HOOK_POSTSTART, st, STATUS_RUNNING);
   return 0;
 }
@@ -557,6 +560,7 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
     }
   if (state_dir_remove (sd, err) < 0)
     return -1;
+  log_message (LOG_LEVEL_DEBUG, "container `%s` deleted", sd->id);
   if (config)
     run_hooks_warn (config, HOOK_POSTSTOP, st, STATUS_STOPPED);
   return 0;
