@@ -90,8 +90,7 @@ pids_file () {
 }
 
 @test "cgroups: a device rule denies /dev/zero while /dev/null stays usable" {
-  policy_setup 'echo x > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null && echo zero-ok; true'
-  config_edit "c['linux']['cgroupsPath'] = '$CGPATH'
+  config_edit "c['process']['args'] = ['sh', '-c', 'echo x > /dev/null && echo null-ok; head -c 1 /dev/zero >/dev/null && echo zero-ok; true']
 c['linux']['resources']['devices'].append({'allow': False, 'type': 'c', 'major': 1, 'minor': 5, 'access': 'rwm'})"
   run_container
   [ "$status" -eq 0 ]
