@@ -61,6 +61,22 @@ static int apply_limit_and_swap (const char *dir, const struct cgroup_resources 
   return write_opt (dir, "memory.limit_in_bytes", limit, err) < 0 ? -1 : write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err);
 }
 
+/* Recent kernels still accept memory.kmem.limit_in_bytes but ignore it: read it back so an
+ * unenforced limit is an error, not a silent no-op. */
+static int apply_kernel_memory (const char *dir, const struct cgroup_opt_int *kernel, struct rw_error **err)
+{
+  int64_t now;
+  if (!kernel->set)
+    return 0;
+  if (write_opt (dir, "memory.kmem.limit_in_bytes", kernel, err) < 0 || read_int (dir, "memory.kmem.limit_in_bytes", &now, err) < 0)
+    return -1;
+  bool held = kernel->value < 0 ? now < 0 || now >= (INT64_C (1) << 62) : now == kernel->value;
+  if (!held)
+    return rw_error_set (err, 0, "linux.resources.memory.kernel: not supported by this kernel (it accepts "
+                                 "memory.kmem.limit_in_bytes but no longer enforces it)");
+  return 0;
+}
+
 static int apply_memory (const struct cgroup *cg, const struct cgroup_resources *r, struct rw_error **err)
 {
   const typeof (r->memory) *m = &r->memory;
@@ -80,7 +96,7 @@ static int apply_memory (const struct cgroup *cg, const struct cgroup_resources 
                              " (checkBeforeUpdate)", m->limit.value, usage);
     }
   if (apply_limit_and_swap (dir, r, err) < 0 || write_opt (dir, "memory.soft_limit_in_bytes", &m->reservation, err) < 0
-      || write_opt (dir, "memory.kmem.limit_in_bytes", &m->kernel, err) < 0
+      || apply_kernel_memory (dir, &m->kernel, err) < 0
       || write_opt (dir, "memory.kmem.tcp.limit_in_bytes", &m->kernel_tcp, err) < 0
       || write_opt (dir, "memory.swappiness", &m->swappiness, err) < 0)
     return -1;

@@ -189,6 +189,25 @@ int main (void)
   tap_ok (n == 1 && pids[0] == sleeper, "the sleeper is the only process");
   free (pids);
 
+  if (mode != CGROUP_MODE_V2)
+    {
+      /* Either the kernel enforces it (older kernels) or we must say it does not. */
+      struct rw_error *kerr = NULL;
+      struct cgroup_resources *kr = NULL;
+      json_object *kj = json_tokener_parse ("{\"memory\":{\"kernel\":10485760}}");
+      cgroup_resources_parse (kj, "linux.resources", &kr, &kerr);
+      int krc = cgroup_apply_resources (cg, kr, &kerr);
+      char *kdir = cgroup_v1_dir (cg, "memory"), *kval = NULL;
+      cgroup_read (kdir, "memory.kmem.limit_in_bytes", &kval, &err);
+      tap_ok (krc == 0 ? kval && strcmp (kval, "10485760") == 0
+                       : kerr && strstr (kerr->msg, "memory.kernel: not supported by this kernel") != NULL,
+              "memory.kernel: %s", krc == 0 ? "enforced" : kerr->msg);
+      free (kval);
+      free (kdir);
+      rw_error_free (&kerr);
+      cgroup_resources_free (kr);
+      json_object_put (kj);
+    }
   pid_t forker = spawn_inside (try_fork);
   int status = wait_status (forker);
   tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0, "pids.max 2 stops a third task (fork gets EAGAIN)");
