@@ -47,10 +47,10 @@ hook () {
 
 @test "a failing createRuntime hook rolls everything back" {
   config '.hooks.createRuntime = [{"path": "/bin/false"}]'
-  process sleep 100
+  process sleep 1001
   run rw create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.createRuntime[0]"* ]]
   assert_nothing_left "$ID"
-  ! pgrep -f "^sleep 100$"
+  ! pgrep -fx "sleep 1001"
 }

@@ -150,13 +150,14 @@ load helpers
 
 @test "delete --force cleans up after a runtime killed in the middle of create" {
   process true
-  config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "100"]}]'
+  # A hook that waits long enough to be caught in the act; its duration marks it as ours.
+  config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "1002"]}]'
   "$RUNWASM" --root "$ROOT" create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
   creator=$!
-  for i in $(seq 100); do pgrep -f "sleep 100" >/dev/null && break; sleep 0.05; done
+  for i in $(seq 200); do pgrep -fx "sleep 1002" >/dev/null && break; sleep 0.05; done
   [ "$(status_of "$ID")" = creating ]
   kill -9 "$creator"
-  pkill -f "^/bin/sleep 100$" || true
+  pkill -fx "sleep 1002" || true
   wait "$creator" || true
   [ "$(status_of "$ID")" = stopped ]
   rw delete --force "$ID"
