@@ -127,7 +127,8 @@ __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
       || fds_close_except (3 + c->launch.n_preserved_fds, keep, 2, &err) < 0
       || sync_expect (c->sync_fd, SYNC_GO, NULL, &err) < 0)
     goto fail;
-  if (namespaces_join_process (c->container_pid, ALL_NAMESPACES, &err) < 0)
+  if (process_connect_seccomp_listener (&c->launch, &err) < 0
+      || namespaces_join_process (c->container_pid, ALL_NAMESPACES, &err) < 0)
     goto fail;
   if (c->console_fd >= 0)
     {
@@ -229,7 +230,8 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
       struct exec_child child = {
         .config = config,
         .launch = { .config = config, .process = process, .policy = &pp, .container_policy = &cp,
-                    .handler = handler, .n_preserved_fds = listen_fds + o->preserve_fds, .listen_fds = listen_fds },
+                    .handler = handler, .n_preserved_fds = listen_fds + o->preserve_fds, .listen_fds = listen_fds,
+                    .listener_sock = -1 },
         .container_pid = st->pid,
         .non_dumpable = !sealed,
         .sync_fd = pair[1],

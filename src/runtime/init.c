@@ -134,6 +134,7 @@ void container_init (const struct init_options *o)
     .handler = o->handler,
     .n_preserved_fds = o->n_preserved_fds,
     .listen_fds = o->listen_fds,
+    .listener_sock = -1,
   };
 
   /* If the runtime dies before the container is created, so do we. (getppid() cannot
@@ -154,7 +155,8 @@ void container_init (const struct init_options *o)
       rw_error_set (&err, ENOMEM, "environment");
       goto fail;
     }
-  if (build_container (o, state_json, &err) < 0 || process_prepare (&launch, env, &err) < 0)
+  if (process_connect_seccomp_listener (&launch, &err) < 0 || build_container (o, state_json, &err) < 0
+      || process_prepare (&launch, env, &err) < 0)
     goto fail;
 
   prctl (PR_SET_PDEATHSIG, 0);

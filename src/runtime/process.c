@@ -119,12 +119,25 @@ static int apply_seccomp (struct process_launch *l, struct rw_error **err)
   if (notify_fd >= 0)
     {
       const char *listener = seccomp_profile_listener_path (profile);
-      int r = listener ? seccomp_send_notify_fd (listener, notify_fd, l->state_json ? l->state_json : "{}", err) : 0;
+      int r = listener && l->listener_sock >= 0
+                  ? seccomp_listener_send (l->listener_sock, listener, notify_fd, l->state_json ? l->state_json : "{}", err)
+                  : 0;
       close (notify_fd);
+      close (l->listener_sock);
+      l->listener_sock = -1;
       if (r < 0)
         return -1;
     }
   return 0;
+}
+
+int process_connect_seccomp_listener (struct process_launch *l, struct rw_error **err)
+{
+  const struct seccomp_profile *profile = l->container_policy->seccomp;
+  const char *listener = profile ? seccomp_profile_listener_path (profile) : NULL;
+  if (listener == NULL || !seccomp_profile_uses_notify (profile))
+    return 0;
+  return seccomp_listener_connect (listener, &l->listener_sock, err);
 }
 
 static void reset_signals (void)

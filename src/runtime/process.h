@@ -19,7 +19,12 @@ struct process_launch {
   int n_preserved_fds;             /* fds 3.. kept open: LISTEN_FDS + --preserve-fds */
   int listen_fds;                  /* LISTEN_FDS passed on to the process, 0 if none */
   const char *state_json;          /* for the seccomp notify listener */
+  int listener_sock;               /* connected seccomp listener (host path), -1 if none */
 };
+
+/* Connects to linux.seccomp.listenerPath while the host's filesystem is still visible
+ * (before pivot_root / setns into the container's mount namespace). */
+int process_connect_seccomp_listener (struct process_launch *l, struct rw_error **err);
 
 /* The process' environment with LISTEN_FDS/LISTEN_PID and a HOME default; NULL-terminated,
  * malloc'd (strings borrowed from the process, except the added ones which leak into exec). */
