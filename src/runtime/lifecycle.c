@@ -244,6 +244,13 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   if (container_policy_parse (x->config, &x->container_policy, err) < 0
       || process_policy_parse (x->config->process, x->config->linux_json, &x->process_policy, err) < 0)
     return -1;
+  if (x->container_policy.seccomp)
+    {
+      const char *const *unknown = NULL;
+      size_t n = seccomp_profile_unknown_syscalls (x->container_policy.seccomp, &unknown);
+      for (size_t i = 0; i < n; i++)
+        log_message (LOG_LEVEL_DEBUG, "linux.seccomp: syscall `%s` unknown to libseccomp: its rule is skipped", unknown[i]);
+    }
   if (x->process_policy.labels && lsm_check_available (x->process_policy.labels, NULL, err) < 0)
     return -1;
   const struct handler *handler = NULL;
