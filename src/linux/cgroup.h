@@ -1,0 +1,93 @@
+/* Cgroups: which hierarchy layout the host has (v1, hybrid, v2), which manager runs it, where a
+ * container's cgroup lives, and the lifecycle operations the CLI needs (create, enter, apply,
+ * update, freeze, pids, kill, destroy). The layout root is a parameter so unit tests can run
+ * the v1 and v2 code against a fake tree in a temporary directory. */
+#ifndef RUNWASM_LINUX_CGROUP_H
+#define RUNWASM_LINUX_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <json-c/json.h>
+
+#include "common/error.h"
+#include "linux/cgroup_resources.h"
+
+#define CGROUP_DEFAULT_ROOT "/sys/fs/cgroup"
+
+enum cgroup_mode
+{
+  CGROUP_MODE_V1,     /* only v1 hierarchies */
+  CGROUP_MODE_HYBRID, /* v1 hierarchies plus a cgroup2 mount at <root>/unified */
+  CGROUP_MODE_V2,     /* <root> is a cgroup2 mount */
+};
+
+enum cgroup_manager
+{
+  CGROUP_MANAGER_CGROUPFS,
+  CGROUP_MANAGER_SYSTEMD,
+  CGROUP_MANAGER_DISABLED, /* no cgroup at all (rootless without delegation, tests) */
+};
+
+/* Detect the layout under `root` (NULL means CGROUP_DEFAULT_ROOT) by the files a real cgroupfs
+ * has: <root>/cgroup.controllers (v2), <root>/unified/cgroup.controllers (hybrid), otherwise
+ * v1 controller directories. */
+int cgroup_detect_mode (const char *root, enum cgroup_mode *mode, struct rw_error **err);
+const char *cgroup_mode_name (enum cgroup_mode mode);  /* "v1", "hybrid", "v2" */
+int cgroup_mode_from_name (const char *name, enum cgroup_mode *mode, struct rw_error **err);
+
+/* The manager for --systemd-cgroup (`systemd`) or not; systemd fails clearly when PID 1 is not
+ * systemd (this runtime has no systemd D-Bus client: see docs/cgroups.md). */
+int cgroup_manager_choose (bool systemd_cgroup, enum cgroup_manager *out, struct rw_error **err);
+
+/* A container's cgroup: enough to find it again from the state file. `path` is the same in
+ * every hierarchy ("/machine/abc"); the directory is <hierarchy mount><path>. */
+struct cgroup
+{
+  char *root;           /* "/sys/fs/cgroup" */
+  enum cgroup_mode mode;
+  char *path;           /* absolute inside each hierarchy, e.g. "/runwasm/c1" */
+};
+
+struct cgroup_create_options
+{
+  const char *root;          /* NULL: CGROUP_DEFAULT_ROOT */
+  const char *cgroups_path;  /* linux.cgroupsPath, may be NULL or "" */
+  const char *id;            /* container id */
+  enum cgroup_manager manager;
+  const char *self_cgroup_file; /* NULL: /proc/self/cgroup; used to resolve relative paths */
+};
+
+/* The path a container gets: an absolute cgroupsPath as is; a relative one under the
+ * runtime's own cgroup (as runc does); none -> "/runwasm/<id>". */
+int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_mode mode, char **path,
+                         struct rw_error **err);
+
+/* Compute the path and make the directories in every hierarchy (v1 controllers that are
+ * needed, the unified one). With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned. */
+int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
+/* Move `pid` into the cgroup in every hierarchy. */
+int cgroup_enter (const struct cgroup *cg, pid_t pid, struct rw_error **err);
+/* Write the resources (create: everything set; update: the fields given). */
+int cgroup_apply_resources (const struct cgroup *cg, const struct cgroup_resources *res, struct rw_error **err);
+/* `runwasm update`: `resources` is the linux.resources-shaped JSON the CLI read. */
+int cgroup_update (const struct cgroup *cg, json_object *resources, struct rw_error **err);
+/* pause/resume: v1 freezer.state, v2 cgroup.freeze; waits until the state is reached. */
+int cgroup_freeze (const struct cgroup *cg, bool frozen, struct rw_error **err);
+/* ps: the pids in the cgroup (sorted); *pids is malloc'd. */
+int cgroup_list_pids (const struct cgroup *cg, pid_t **pids, size_t *n, struct rw_error **err);
+/* kill --all: v2 cgroup.kill for SIGKILL when present, otherwise signal every pid (frozen so
+ * nothing forks meanwhile). */
+int cgroup_kill_all (const struct cgroup *cg, int signo, struct rw_error **err);
+/* delete: remove the directories in every hierarchy, retrying while the last processes exit. */
+int cgroup_destroy (const struct cgroup *cg, struct rw_error **err);
+/* The memory limit in force (memory.limit_in_bytes / memory.max); false when unlimited. */
+int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err);
+
+/* State file round trip: {"root": "...", "mode": "hybrid", "path": "/runwasm/c1"}. */
+json_object *cgroup_to_json (const struct cgroup *cg);
+int cgroup_from_json (json_object *obj, struct cgroup **out, struct rw_error **err);
+void cgroup_free (struct cgroup *cg);
+
+#endif
