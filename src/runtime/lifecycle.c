@@ -749,6 +749,9 @@ int container_run (const struct runtime_options *ro, const struct create_options
       creation_release (&x);
       return 0;
     }
+  /* Let go of the lock while the container runs, so kill, state, ps and exec can take it. */
+  state_dir_close (x.sd);
+  x.sd = NULL;
   /* Signals to `run` are meant for the container. */
   static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   forward_pid = x.pid;
@@ -765,9 +768,6 @@ int container_run (const struct runtime_options *ro, const struct create_options
     *exit_code = 255;
   forward_pid = 0;
   x.pid = 0;
-  /* Let go of the lock so delete can take it. */
-  state_dir_close (x.sd);
-  x.sd = NULL;
   creation_release (&x);
   return container_delete (ro, o->id, true, err);
 }
