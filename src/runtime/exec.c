@@ -181,7 +181,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
   if (process->terminal && o->console_socket == NULL)
     return rw_error_set (err, 0, "--tty needs --console-socket");
   const struct handler *handler = NULL;
-  if (handler_choose (config, &handler, err) < 0)
+  if (handler_choose (config, true, &handler, err) < 0)
     return -1;
 
   struct process_policy pp;

@@ -1,26 +1,28 @@
 #include "runtime/handler.h"
 
-#include <errno.h>
-#include <string.h>
-
+#include "handlers/classify.h"
 #include "handlers/native.h"
+#include "handlers/wasm.h"
 
-/* Annotation values that ask for the Wasm engine (crun's spellings). The Wasm handler plugs
- * in here; until it does, asking for it is an error rather than a silent native run. */
-static bool asks_for_wasm (const struct oci_config *c)
+int handler_choose (const struct oci_config *c, bool for_exec, const struct handler **out, struct rw_error **err)
 {
-  const char *handler = oci_config_annotation (c, "run.oci.handler");
-  const char *variant = oci_config_annotation (c, "module.wasm.image/variant");
-  const char *cri_type = oci_config_annotation (c, "io.kubernetes.cri.container-type");
-  if (cri_type && strcmp (cri_type, "sandbox") == 0)
-    return false;
-  return (handler && strncmp (handler, "wasm", 4) == 0) || (variant && strncmp (variant, "compat", 6) == 0);
-}
-
-int handler_choose (const struct oci_config *c, const struct handler **out, struct rw_error **err)
-{
-  if (asks_for_wasm (c))
-    return rw_error_set (err, ENOTSUP, "annotations: the Wasm handler is not supported in this build");
-  *out = &native_handler;
+  enum handler_mode mode;
+  if (handler_mode_from_annotations (c->annotations, &mode, err) < 0)
+    return -1;
+  /* `exec` into a Wasm container may run a shell or a debugging tool from the image, so an
+   * exec'd process goes to the engine only when it really is Wasm. */
+  if (for_exec && mode == HANDLER_WASM)
+    mode = HANDLER_WASM_SMART;
+  switch (mode)
+    {
+    case HANDLER_WASM:
+      *out = &wasm_handler;
+      break;
+    case HANDLER_WASM_SMART:
+      *out = &wasm_smart_handler;
+      break;
+    default:
+      *out = &native_handler;
+    }
   return 0;
 }

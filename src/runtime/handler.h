@@ -25,7 +25,8 @@ struct handler {
 };
 
 /* The handler for a container, from its annotations (run.oci.handler,
- * module.wasm.image/variant, io.kubernetes.cri.container-type). */
-int handler_choose (const struct oci_config *c, const struct handler **out, struct rw_error **err);
+ * module.wasm.image/variant, io.kubernetes.cri.container-type); `for_exec` for an exec'd
+ * process, which runs in the engine only when it is Wasm. */
+int handler_choose (const struct oci_config *c, bool for_exec, const struct handler **out, struct rw_error **err);
 
 #endif

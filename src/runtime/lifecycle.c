@@ -254,7 +254,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   if (x->process_policy.labels && lsm_check_available (x->process_policy.labels, NULL, err) < 0)
     return -1;
   const struct handler *handler = NULL;
-  if (handler_choose (x->config, &handler, err) < 0)
+  if (handler_choose (x->config, false, &handler, err) < 0)
     return -1;
   bool sealed = policy_needs_sealed_runtime (x->config, &x->process_policy);
   if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)

@@ -1,0 +1,271 @@
+/* The Wasm handler: runs the container's entrypoint in the built-in engine instead of
+ * execve, inside the sandbox the runtime has already built (namespaces, cgroups, pivot_root,
+ * capabilities, seccomp). WASI sees the OCI process: args, env, cwd, stdio, and the
+ * container's root. */
+#include "handlers/wasm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "handlers/classify.h"
+#include "handlers/native.h"
+#include "wasi/wasi.h"
+#include "wasm/wasm.h"
+#include "wat/wat.h"
+
+#define WASM_PAGE_SIZE 65536
+
+struct wasm_handler_data {
+  char *path;
+  wasm_module *module;
+};
+
+static char *env_lookup (char **env, const char *name)
+{
+  size_t n = strlen (name);
+  for (char **e = env; e && *e; e++)
+    if (strncmp (*e, name, n) == 0 && (*e)[n] == '=')
+      return *e + n + 1;
+  return NULL;
+}
+
+static int read_file (const char *path, uint8_t **out, size_t *len, struct rw_error **err)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rw_error_set (err, errno, "open `%s`", path);
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return rw_error_set (err, errno, "stat `%s`", path);
+  cleanup_free uint8_t *buf = malloc (st.st_size ? st.st_size : 1);
+  if (buf == NULL)
+    return rw_error_set (err, ENOMEM, "read `%s`", path);
+  size_t done = 0;
+  while (done < (size_t) st.st_size)
+    {
+      ssize_t r = read (fd, buf + done, st.st_size - done);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return rw_error_set (err, r < 0 ? errno : EIO, "read `%s`", path);
+      done += r;
+    }
+  *out = steal_pointer (&buf);
+  *len = done;
+  return 0;
+}
+
+/* Binary modules load as they are; text (.wat) is assembled first. */
+int wasm_handler_load_module (const char *path, wasm_module **out, struct rw_error **err)
+{
+  cleanup_free uint8_t *bytes = NULL;
+  size_t len = 0;
+  if (read_file (path, &bytes, &len, err) < 0)
+    return -1;
+  cleanup_free uint8_t *binary = NULL;
+  if (!(len >= 4 && memcmp (bytes, "\0asm", 4) == 0) && wat_looks_like_text (bytes, len))
+    {
+      char msg[256];
+      size_t binary_len = 0;
+      if (wat_to_wasm ((const char *) bytes, len, &binary, &binary_len, msg, sizeof msg) < 0)
+        return rw_error_set (err, 0, "`%s`:%s", path, msg);
+      free (bytes);
+      bytes = steal_pointer (&binary);
+      len = binary_len;
+    }
+  wasm_error werr = { 0 };
+  wasm_module *module = wasm_module_new (bytes, len, &werr);
+  if (module == NULL)
+    return rw_error_set (err, 0, "load wasm module `%s`: %s", path, werr.message);
+  *out = module;
+  return 0;
+}
+
+static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
+{
+  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], env_lookup (ctx->env, "PATH"), err);
+  if (path == NULL)
+    return -1;
+  wasm_module *module = NULL;
+  if (wasm_handler_load_module (path, &module, err) < 0)
+    return -1;
+  struct wasm_handler_data *d = calloc (1, sizeof *d);
+  if (d == NULL)
+    {
+      wasm_module_delete (module);
+      return rw_error_set (err, ENOMEM, "wasm handler");
+    }
+  d->path = steal_pointer (&path);
+  d->module = module;
+  *data = d;
+  return 0;
+}
+
+/* linux.resources.memory.limit also caps linear memory, so memory.grow fails cleanly (-1)
+ * before the kernel's OOM killer would end the container. */
+static uint32_t memory_limit_pages (const struct oci_config *config)
+{
+  json_object *resources, *memory, *limit;
+  if (config->linux_json == NULL
+      || !json_object_object_get_ex (config->linux_json, "resources", &resources)
+      || !json_object_object_get_ex (resources, "memory", &memory)
+      || !json_object_object_get_ex (memory, "limit", &limit))
+    return 0;
+  int64_t bytes = json_object_get_int64 (limit);
+  if (bytes <= 0)
+    return 0;
+  uint64_t pages = (uint64_t) bytes / WASM_PAGE_SIZE;
+  return pages == 0 ? 1 : pages > 65536 ? 65536 : (uint32_t) pages;
+}
+
+/* The workload is PID 1 of its PID namespace, where signals without a handler are ignored:
+ * turn TERM/INT/HUP into an engine interrupt so even a loop with no WASI calls stops. */
+static wasm_store *signal_store;
+static volatile sig_atomic_t received_signal;
+
+static void on_stop_signal (int sig)
+{
+  received_signal = sig;
+  if (signal_store)
+    wasm_store_interrupt (signal_store);
+}
+
+static int install_stop_signals (wasm_store *store, struct rw_error **err)
+{
+  signal_store = store;
+  struct sigaction sa = { .sa_handler = on_stop_signal };
+  sigemptyset (&sa.sa_mask);
+  /* No SA_RESTART: a guest blocked in fd_read returns to the engine, which then stops. */
+  static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+    if (sigaction (stop_signals[i], &sa, NULL) < 0)
+      return rw_error_set (err, errno, "sigaction");
+  sigset_t unblock;
+  sigemptyset (&unblock);
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+    sigaddset (&unblock, stop_signals[i]);
+  sigprocmask (SIG_UNBLOCK, &unblock, NULL);
+  return 0;
+}
+
+static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_error **err)
+{
+  struct wasm_handler_data *d = data;
+  if (d == NULL)
+    {
+      if (wasm_prepare (ctx, &data, err) < 0)
+        return -1;
+      d = data;
+    }
+  const struct oci_process *p = ctx->process;
+
+  size_t argc = 0, envc = 0;
+  while (p->args[argc])
+    argc++;
+  while (ctx->env && ctx->env[envc])
+    envc++;
+  /* The container's root as "/", its cwd as "." and, when it is not the root, the cwd under
+   * its absolute name too. Guest libcs (wasi-libc) pick the longest matching preopen name and
+   * let the later one win a tie, without telling relative from absolute paths: this order
+   * makes relative paths and absolute paths under the cwd resolve as they would natively. */
+  struct wasi_preopen preopens[] = {
+    { .host_path = "/", .host_fd = -1, .guest_path = "/" },
+    { .host_path = ".", .host_fd = -1, .guest_path = "." },
+    { .host_path = ".", .host_fd = -1, .guest_path = p->cwd },
+  };
+  size_t npreopens = p->cwd && strcmp (p->cwd, "/") != 0 ? 3 : 2;
+  struct wasi_config cfg = {
+    .argv = (const char *const *) p->args, .argc = argc,
+    .env = (const char *const *) ctx->env, .envc = envc,
+    .preopens = preopens, .npreopens = npreopens,
+    .stdio = { 0, 1, 2 },
+  };
+  struct wasi_ctx *wasi = NULL;
+  if (wasi_ctx_new (&cfg, &wasi, err) < 0)
+    return -1;
+
+  wasm_limits limits = { .max_memory_pages = memory_limit_pages (ctx->config) };
+  wasm_store *store = wasm_store_new (&limits);
+  wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
+  if (linker == NULL)
+    return rw_error_set (err, ENOMEM, "wasm handler: create the engine store");
+  if (wasi_define_imports (wasi, linker, err) < 0 || install_stop_signals (store, err) < 0)
+    return -1;
+
+  wasm_error werr = { 0 };
+  wasm_instance *instance = wasm_linker_instantiate (linker, d->module, &werr);
+  if (instance == NULL)
+    return rw_error_set (err, 0, "instantiate `%s`: %s", d->path, werr.message);
+
+  struct wasi_run_result result = { 0 };
+  if (wasi_run_start (instance, &result, err) < 0)
+    return rw_error_wrap (err, "run `%s`", d->path);
+  if (received_signal)
+    _exit (128 + received_signal);
+  if (result.trapped)
+    {
+      fprintf (stderr, "error: wasm trap: %s\n", result.trap.message);
+      fflush (stderr);
+    }
+  fflush (stdout);
+  _exit (result.exit_status);
+}
+
+const struct handler wasm_handler = {
+  .name = "wasm",
+  .prepare = wasm_prepare,
+  .exec = wasm_exec,
+};
+
+/* Smart mode decides in the container, on the entrypoint's content: a sidecar (ELF, script)
+ * in a Wasm pod keeps running natively. */
+struct smart_data {
+  const struct handler *chosen;
+  void *data;
+};
+
+static int smart_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
+{
+  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], env_lookup (ctx->env, "PATH"), err);
+  if (path == NULL)
+    return -1;
+  int is_wasm = handler_file_is_wasm (path, err);
+  if (is_wasm < 0)
+    return -1;
+  struct smart_data *s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return rw_error_set (err, ENOMEM, "wasm-smart handler");
+  s->chosen = is_wasm ? &wasm_handler : &native_handler;
+  if (s->chosen->prepare && s->chosen->prepare (ctx, &s->data, err) < 0)
+    {
+      free (s);
+      return -1;
+    }
+  *data = s;
+  return 0;
+}
+
+static int smart_exec (const struct handler_context *ctx, void *data, struct rw_error **err)
+{
+  struct smart_data *s = data;
+  if (s == NULL)
+    {
+      if (smart_prepare (ctx, &data, err) < 0)
+        return -1;
+      s = data;
+    }
+  return s->chosen->exec (ctx, s->data, err);
+}
+
+const struct handler wasm_smart_handler = {
+  .name = "wasm-smart",
+  .prepare = smart_prepare,
+  .exec = smart_exec,
+};
