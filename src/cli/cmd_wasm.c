@@ -22,7 +22,7 @@
 #include "common/error.h"
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
-#include "wat/wat.h"
+#include "handlers/module_file.h"
 
 #define WASM_PAGE_SIZE 65536u
 #define MAX_LISTEN_FDS 64
@@ -196,98 +196,6 @@ static int parse_options (int argc, char **argv, struct wasm_options *o, int *fi
   return add_socket_activation_fds (o, err);
 }
 
-static int read_file (const char *path, uint8_t **data, size_t *len, struct rw_error **err)
-{
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rw_error_set (err, errno, "open `%s`", path);
-  struct stat st;
-  if (fstat (fd, &st) < 0)
-    return rw_error_set (err, errno, "stat `%s`", path);
-  if (!S_ISREG (st.st_mode))
-    return rw_error_set (err, 0, "`%s` is not a regular file", path);
-  cleanup_free uint8_t *buf = malloc (st.st_size + 1);
-  if (buf == NULL)
-    return rw_error_set (err, ENOMEM, "read `%s`", path);
-  size_t got = 0;
-  while (got < (size_t) st.st_size)
-    {
-      ssize_t n = read (fd, buf + got, st.st_size - got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return rw_error_set (err, errno, "read `%s`", path);
-      if (n == 0)
-        break;
-      got += n;
-    }
-  buf[got] = '\0';
-  *len = got;
-  *data = steal_pointer (&buf);
-  return 0;
-}
-
-/* Text format starts, after whitespace and comments, with '('. */
-static bool looks_like_wat (const uint8_t *p, size_t len)
-{
-  size_t i = 0;
-  while (i < len)
-    {
-      if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
-        i++;
-      else if (i + 1 < len && p[i] == ';' && p[i + 1] == ';')
-        {
-          while (i < len && p[i] != '\n')
-            i++;
-        }
-      else if (i + 1 < len && p[i] == '(' && p[i + 1] == ';')
-        {
-          int depth = 0;
-          do
-            {
-              if (i + 1 < len && p[i] == '(' && p[i + 1] == ';')
-                depth++, i += 2;
-              else if (i + 1 < len && p[i] == ';' && p[i + 1] == ')')
-                depth--, i += 2;
-              else
-                i++;
-            }
-          while (depth > 0 && i < len);
-        }
-      else
-        return p[i] == '(';
-    }
-  return false;
-}
-
-static wasm_module *load_module (const char *path, struct rw_error **err)
-{
-  cleanup_free uint8_t *bytes = NULL;
-  size_t len = 0;
-  if (read_file (path, &bytes, &len, err) < 0)
-    return NULL;
-  bool binary_magic = len >= 4 && memcmp (bytes, "\0asm", 4) == 0;
-  if (!binary_magic && (looks_like_wat (bytes, len) || wat_looks_like_text (bytes, len)))
-    {
-      uint8_t *binary = NULL;
-      size_t binary_len = 0;
-      char msg[512] = "";
-      if (wat_to_wasm ((const char *) bytes, len, &binary, &binary_len, msg, sizeof msg) < 0)
-        {
-          rw_error_set (err, 0, "%s:%s", path, msg);
-          return NULL;
-        }
-      free (bytes);
-      bytes = binary;
-      len = binary_len;
-    }
-  wasm_error werr;
-  wasm_module *module = wasm_module_new (bytes, len, &werr);
-  if (module == NULL)
-    rw_error_set (err, 0, "%s: %s", path, werr.message);
-  return module;
-}
-
 static void print_trap (const wasm_trap *trap)
 {
   fprintf (stderr, "error: wasm trap: %s", trap->message[0] ? trap->message : wasm_trap_kind_name (trap->kind));
@@ -328,8 +236,8 @@ static int open_or_closed (int fd)
 
 static int run_module (const struct wasm_options *o, char **argv, int argc, struct rw_error **err)
 {
-  wasm_module *module = load_module (argv[0], err);
-  if (module == NULL)
+  wasm_module *module = NULL;
+  if (module_file_load (argv[0], &module, err) < 0)
     return -1;
   wasm_limits limits = { .max_memory_pages = o->max_memory_pages };
   wasm_store *store = wasm_store_new (&limits);

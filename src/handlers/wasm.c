@@ -15,10 +15,10 @@
 
 #include "common/cleanup.h"
 #include "handlers/classify.h"
+#include "handlers/module_file.h"
 #include "handlers/native.h"
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
-#include "wat/wat.h"
 
 #define WASM_PAGE_SIZE 65536
 
@@ -36,65 +36,13 @@ static char *env_lookup (char **env, const char *name)
   return NULL;
 }
 
-static int read_file (const char *path, uint8_t **out, size_t *len, struct rw_error **err)
-{
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rw_error_set (err, errno, "open `%s`", path);
-  struct stat st;
-  if (fstat (fd, &st) < 0)
-    return rw_error_set (err, errno, "stat `%s`", path);
-  cleanup_free uint8_t *buf = malloc (st.st_size ? st.st_size : 1);
-  if (buf == NULL)
-    return rw_error_set (err, ENOMEM, "read `%s`", path);
-  size_t done = 0;
-  while (done < (size_t) st.st_size)
-    {
-      ssize_t r = read (fd, buf + done, st.st_size - done);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
-        return rw_error_set (err, r < 0 ? errno : EIO, "read `%s`", path);
-      done += r;
-    }
-  *out = steal_pointer (&buf);
-  *len = done;
-  return 0;
-}
-
-/* Binary modules load as they are; text (.wat) is assembled first. */
-int wasm_handler_load_module (const char *path, wasm_module **out, struct rw_error **err)
-{
-  cleanup_free uint8_t *bytes = NULL;
-  size_t len = 0;
-  if (read_file (path, &bytes, &len, err) < 0)
-    return -1;
-  cleanup_free uint8_t *binary = NULL;
-  if (!(len >= 4 && memcmp (bytes, "\0asm", 4) == 0) && wat_looks_like_text (bytes, len))
-    {
-      char msg[256];
-      size_t binary_len = 0;
-      if (wat_to_wasm ((const char *) bytes, len, &binary, &binary_len, msg, sizeof msg) < 0)
-        return rw_error_set (err, 0, "`%s`:%s", path, msg);
-      free (bytes);
-      bytes = steal_pointer (&binary);
-      len = binary_len;
-    }
-  wasm_error werr = { 0 };
-  wasm_module *module = wasm_module_new (bytes, len, &werr);
-  if (module == NULL)
-    return rw_error_set (err, 0, "load wasm module `%s`: %s", path, werr.message);
-  *out = module;
-  return 0;
-}
-
 static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
 {
   cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], env_lookup (ctx->env, "PATH"), err);
   if (path == NULL)
     return -1;
   wasm_module *module = NULL;
-  if (wasm_handler_load_module (path, &module, err) < 0)
+  if (module_file_load (path, &module, err) < 0)
     return -1;
   struct wasm_handler_data *d = calloc (1, sizeof *d);
   if (d == NULL)
