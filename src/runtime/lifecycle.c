@@ -497,8 +497,13 @@ int container_kill (const struct runtime_options *ro, const char *id, int signo,
   enum container_status s;
   if (open_checked (ro, id, &sd, &st, &s, err) < 0)
     return rw_error_wrap (err, "kill container `%s`", id);
+  /* --all also sweeps what is left in a stopped container's cgroup: containerd's CRI does that
+   * after every exit and treats an error as a failed stop. */
+  if (s == STATUS_STOPPED && all)
+    return st->cgroup && signal_container (st, signo, true, err) < 0 ? rw_error_wrap (err, "kill container `%s`", id) : 0;
+  /* "container not running" are the words containerd-shim and podman take for "already gone". */
   if (s == STATUS_STOPPED || s == STATUS_CREATING)
-    return rw_error_set (err, 0, "kill container `%s`: container is %s", id, state_status_name (s));
+    return rw_error_set (err, 0, "kill container `%s`: container not running (%s)", id, state_status_name (s));
   if (signal_container (st, signo, all, err) < 0)
     return rw_error_wrap (err, "kill container `%s`", id);
   return 0;

@@ -102,8 +102,3 @@ expect_create_failure () {
   config '.process.capabilities.bounding += ["CAP_BOGUS"]'
   expect_create_failure "process.capabilities.bounding"
 }
-
-@test "the Wasm handler annotation is refused while no Wasm handler is built in" {
-  config '.annotations = {"run.oci.handler": "wasm"}'
-  expect_create_failure "not supported"
-}

@@ -72,6 +72,19 @@ load helpers
   [ "$(status_of "$ID")" = stopped ]
 }
 
+@test "kill of a stopped container: --all succeeds, a plain kill says container not running" {
+  process true
+  create_detached
+  rw start "$ID"
+  for i in $(seq 50); do [ "$(status_of "$ID")" = stopped ] && break; sleep 0.1; done
+  [ "$(status_of "$ID")" = stopped ]
+  # containerd's CRI sweeps every exited container with `kill --all ID 9`.
+  rw kill --all "$ID" KILL
+  run rw kill "$ID" KILL
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+}
+
 @test "delete refuses a running container; --force kills and deletes it" {
   process sleep 100
   create_detached
