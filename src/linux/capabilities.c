@@ -98,9 +98,10 @@ int capabilities_parse (json_object *caps, struct capabilities **out, struct rw_
   /* The kernel refuses these with a bare EPERM at capset time; say which one is wrong. */
   if (c.effective & ~c.permitted)
     return not_subset (c.effective & ~c.permitted, "effective", "permitted", err);
-  if (c.ambient & ~(c.permitted & c.inheritable))
-    return not_subset (c.ambient & ~(c.permitted & c.inheritable), "ambient",
-                       (c.ambient & ~c.permitted) ? "permitted" : "inheritable", err);
+  /* The kernel raises an ambient capability only if it is permitted and inheritable. runc
+   * skips the others with a warning, and `runc spec` writes ambient caps with no inheritable
+   * set, so refusing them would reject the configs users already have. */
+  c.ambient &= c.permitted & c.inheritable;
   *out = malloc (sizeof **out);
   if (*out == NULL)
     return rw_error_set (err, ENOMEM, "process.capabilities");

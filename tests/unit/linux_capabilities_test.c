@@ -94,8 +94,20 @@ int main (void)
   expect_error ("{\"permitted\":[1]}", "process.capabilities.permitted[0]: expected a string");
   expect_error ("{\"effective\":[\"CAP_KILL\"],\"permitted\":[]}",
                 "process.capabilities.effective: CAP_KILL is not in the permitted set, so it cannot be raised");
-  expect_error ("{\"ambient\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"]}",
-                "process.capabilities.ambient: CAP_KILL is not in the inheritable set, so it cannot be raised");
+  {
+    /* As `runc spec` writes it: ambient caps, no inheritable set. Accepted; the ambient caps
+     * the kernel could not raise are left out, as runc does. */
+    json_object *obj = json_tokener_parse ("{\"ambient\":[\"CAP_KILL\",\"CAP_CHOWN\"],"
+                                           "\"permitted\":[\"CAP_KILL\",\"CAP_CHOWN\"],"
+                                           "\"inheritable\":[\"CAP_CHOWN\"]}");
+    struct capabilities *amb = NULL;
+    struct rw_error *amb_err = NULL;
+    tap_eq_int (capabilities_parse (obj, &amb, &amb_err), 0, "ambient caps outside the inheritable set are accepted");
+    tap_ok (amb && amb->ambient == BIT (0), "only the raisable ambient cap (CAP_CHOWN) is kept");
+    capabilities_free (amb);
+    rw_error_free (&amb_err);
+    json_object_put (obj);
+  }
   expect_error ("[]", "process.capabilities: expected an object");
   return tap_done ();
 }
