@@ -65,7 +65,15 @@ static int is_regular_file (const char *path)
   return stat (path, &st) == 0 && S_ISREG (st.st_mode);
 }
 
-char *handler_find_entrypoint (const char *arg0, const char *path_env, struct rw_error **err)
+static const char *path_from_env (char **env)
+{
+  for (char **e = env; e && *e; e++)
+    if (strncmp (*e, "PATH=", 5) == 0)
+      return *e + 5;
+  return DEFAULT_PATH;
+}
+
+char *handler_find_entrypoint (const char *arg0, char **env, bool executable_only, struct rw_error **err)
 {
   if (arg0 == NULL || arg0[0] == '\0')
     {
@@ -74,20 +82,19 @@ char *handler_find_entrypoint (const char *arg0, const char *path_env, struct rw
     }
   if (strchr (arg0, '/'))
     {
-      if (!is_regular_file (arg0))
+      if (!(executable_only ? is_executable_file (arg0) : is_regular_file (arg0)))
         {
-          rw_error_set (err, errno ? errno : ENOENT, "entrypoint `%s`", arg0);
+          rw_error_set (err, errno ? errno : EACCES, "entrypoint `%s`", arg0);
           return NULL;
         }
       return strdup (arg0);
     }
-  cleanup_free char *dirs = strdup (path_env ? path_env : DEFAULT_PATH);
+  cleanup_free char *dirs = strdup (path_from_env (env));
   if (dirs == NULL)
     {
       rw_error_set (err, ENOMEM, "find entrypoint");
       return NULL;
     }
-  /* A Wasm module need not be executable, so fall back to the first readable regular file. */
   char *found_file = NULL;
   char *save = NULL;
   for (char *dir = strtok_r (dirs, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
@@ -100,14 +107,14 @@ char *handler_find_entrypoint (const char *arg0, const char *path_env, struct rw
           free (found_file);
           return candidate;
         }
-      if (found_file == NULL && is_regular_file (candidate))
+      if (!executable_only && found_file == NULL && is_regular_file (candidate))
         found_file = candidate;
       else
         free (candidate);
     }
   if (found_file)
     return found_file;
-  rw_error_set (err, 0, "executable `%s` not found in $PATH", arg0);
+  rw_error_set (err, ENOENT, "executable `%s` not found in $PATH", arg0);
   return NULL;
 }
 

@@ -5,6 +5,7 @@
 #define RUNWASM_HANDLERS_CLASSIFY_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "common/error.h"
 
@@ -22,10 +23,11 @@ enum handler_mode {
  * run.oci.handler or module.wasm.image/variant is an error naming it. */
 int handler_mode_from_annotations (json_object *annotations, enum handler_mode *mode, struct rw_error **err);
 
-/* Find `arg0` as execve(3)'s PATH search would, in the current root: a name with a slash is
- * taken as is, otherwise each directory of `path_env` (NULL: the default PATH) is tried.
- * Returns a malloc'd path, or NULL with *err set ("executable `x` not found in $PATH"). */
-char *handler_find_entrypoint (const char *arg0, const char *path_env, struct rw_error **err);
+/* Find `arg0` as execvp(3) would, in the current root, with the container's PATH from `env`
+ * (the default PATH when unset): a name with a slash is taken as is. A Wasm module need not be
+ * executable, so unless `executable_only`, the first readable regular file found also counts
+ * when no executable one is. Returns a malloc'd path, or NULL with *err set. */
+char *handler_find_entrypoint (const char *arg0, char **env, bool executable_only, struct rw_error **err);
 
 /* 1 if the file starts with the Wasm magic "\0asm" or is WebAssembly text, 0 if it is
  * something else (ELF, a script), negative with *err set if it cannot be read. */

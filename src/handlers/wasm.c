@@ -27,18 +27,9 @@ struct wasm_handler_data {
   wasm_module *module;
 };
 
-static char *env_lookup (char **env, const char *name)
-{
-  size_t n = strlen (name);
-  for (char **e = env; e && *e; e++)
-    if (strncmp (*e, name, n) == 0 && (*e)[n] == '=')
-      return *e + n + 1;
-  return NULL;
-}
-
 static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
 {
-  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], env_lookup (ctx->env, "PATH"), err);
+  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], ctx->env, false, err);
   if (path == NULL)
     return -1;
   wasm_module *module = NULL;
@@ -181,7 +172,7 @@ struct smart_data {
 
 static int smart_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
 {
-  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], env_lookup (ctx->env, "PATH"), err);
+  cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], ctx->env, false, err);
   if (path == NULL)
     return -1;
   int is_wasm = handler_file_is_wasm (path, err);

@@ -93,22 +93,26 @@ static void test_path_search (void)
   free (write_file ("sbin/mod.wasm", "\0asm\1\0\0\0", 8, 0755));
   free (write_file ("bin/tool", "#!/bin/sh\n", 10, 0755));
   char path_env[600];
-  snprintf (path_env, sizeof path_env, "%s:%s", bin, sbin);
+  char *env[] = { "HOME=/", path_env, NULL };
+  snprintf (path_env, sizeof path_env, "PATH=%s:%s", bin, sbin);
 
-  char *found = handler_find_entrypoint ("tool", path_env, &err);
+  char *found = handler_find_entrypoint ("tool", env, true, &err);
   tap_ok (found && strstr (found, "/bin/tool"), "PATH search finds an executable: %s", found);
   free (found);
-  found = handler_find_entrypoint ("mod.wasm", path_env, &err);
+  found = handler_find_entrypoint ("mod.wasm", env, false, &err);
   tap_ok (found && strstr (found, "/sbin/mod.wasm"), "an executable later in PATH wins over a plain file: %s", found);
   free (found);
-  snprintf (path_env, sizeof path_env, "%s", bin);
-  found = handler_find_entrypoint ("mod.wasm", path_env, &err);
+  snprintf (path_env, sizeof path_env, "PATH=%s", bin);
+  found = handler_find_entrypoint ("mod.wasm", env, false, &err);
   tap_ok (found && strstr (found, "/bin/mod.wasm"), "a non-executable module is still found: %s", found);
   free (found);
-  found = handler_find_entrypoint ("missing", path_env, &err);
+  found = handler_find_entrypoint ("mod.wasm", env, true, &err);
+  tap_ok (found == NULL && err && strstr (err->msg, "not found"), "execve's search skips a non-executable file");
+  rw_error_free (&err);
+  found = handler_find_entrypoint ("missing", env, false, &err);
   tap_ok (found == NULL && err && strstr (err->msg, "`missing` not found"), "missing entrypoint is an error");
   rw_error_free (&err);
-  found = handler_find_entrypoint ("", path_env, &err);
+  found = handler_find_entrypoint ("", env, false, &err);
   tap_ok (found == NULL && err != NULL, "empty entrypoint is an error");
   rw_error_free (&err);
 }
