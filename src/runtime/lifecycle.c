@@ -744,6 +744,10 @@ int container_run (const struct runtime_options *ro, const struct create_options
       return rw_error_wrap (err, "run container `%s`", o->id);
     }
   *exit_code = 0;
+  /* Let go of the lock now: kill, exec, pause... from other processes must not wait for
+   * the container to exit. */
+  state_dir_close (x.sd);
+  x.sd = NULL;
   if (detach)
     {
       creation_release (&x);
@@ -765,9 +769,6 @@ int container_run (const struct runtime_options *ro, const struct create_options
     *exit_code = 255;
   forward_pid = 0;
   x.pid = 0;
-  /* Let go of the lock so delete can take it. */
-  state_dir_close (x.sd);
-  x.sd = NULL;
   creation_release (&x);
   return container_delete (ro, o->id, true, err);
 }
