@@ -749,6 +749,10 @@ int container_run (const struct runtime_options *ro, const struct create_options
       return rw_error_wrap (err, "run container `%s`", o->id);
     }
   *exit_code = 0;
+  /* Let go of the lock now: kill, exec, pause... from other processes must not wait for
+   * the container to exit. */
+  state_dir_close (x.sd);
+  x.sd = NULL;
   if (detach)
     {
       creation_release (&x);

@@ -12,10 +12,15 @@ load helpers
 
 @test "run reports a signal death as 128+N" {
   process sleep 100
-  rw run --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+  pidfile=$BATS_TEST_TMPDIR/pid
+  rw run --pid-file "$pidfile" --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
   runner=$!
-  for i in $(seq 100); do [ "$(status_of "$ID" 2>/dev/null)" = running ] && break; sleep 0.05; done
-  rw kill "$ID" KILL
+  # Running once the init has become `sleep 100`.
+  for i in $(seq 200); do
+    [ -s "$pidfile" ] && [ "$(tr '\0' ' ' < /proc/$(cat "$pidfile")/cmdline 2>/dev/null)" = "sleep 100 " ] && break
+    sleep 0.05
+  done
+  kill -KILL "$(cat "$pidfile")"
   status=0
   wait "$runner" || status=$?
   [ "$status" -eq 137 ]
@@ -190,4 +195,18 @@ load helpers
   run_container
   [ "$status" -eq 1 ]
   [[ "$output" == *"ociVersion"* ]]
+}
+
+@test "a foreground run does not hold the container's lock: kill and exec work meanwhile" {
+  process sleep 100
+  rw run --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+  runner=$!
+  for i in $(seq 200); do [ "$(status_of "$ID" 2>/dev/null)" = running ] && break; sleep 0.05; done
+  run timeout 20 "$RUNWASM" --root "$ROOT" exec "$ID" echo inside
+  [ "$status" -eq 0 ]
+  [ "$output" = inside ]
+  timeout 20 "$RUNWASM" --root "$ROOT" kill "$ID" KILL
+  status=0
+  wait "$runner" || status=$?
+  [ "$status" -eq 137 ]
 }
