@@ -236,7 +236,7 @@ WAT
   process /probe.wasm tty
   config '.process.terminal = true'
   local sock=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/console.out
-  "$REPO/tests/lib/console-socket" "$sock" "$out" &
+  "$REPO/tests/lib/console-receiver" "$sock" "$out" &
   local receiver=$!
   for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
   rw run --bundle "$BUNDLE" --console-socket "$sock" "$ID" </dev/null
