@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,3 +192,18 @@ char *cgroup_v2_dir (const struct cgroup *cg)
   return dir;
 }
 
+int cgroup_write_rdma_max (const char *dir, const struct cgroup_resources *r, struct rw_error **err)
+{
+  for (size_t i = 0; i < r->n_rdma; i++)
+    {
+      const struct cgroup_rdma_limit *l = &r->rdma[i];
+      char handles[24] = "max", objects[24] = "max";
+      if (l->hca_handles.set)
+        snprintf (handles, sizeof handles, "%" PRId64, l->hca_handles.value);
+      if (l->hca_objects.set)
+        snprintf (objects, sizeof objects, "%" PRId64, l->hca_objects.value);
+      if (cgroup_writef (dir, "rdma.max", err, "%s hca_handle=%s hca_object=%s", l->device, handles, objects) < 0)
+        return -1;
+    }
+  return 0;
+}

@@ -48,6 +48,8 @@ bool cgroup_file_exists (const char *dir, const char *file);
 int cgroup_write (const char *dir, const char *file, const char *value, struct rw_error **err);
 int cgroup_writef (const char *dir, const char *file, struct rw_error **err, const char *fmt, ...)
   __attribute__ ((format (printf, 4, 5)));
+/* rdma.max lines, one per device: the same format on v1 and v2. */
+int cgroup_write_rdma_max (const char *dir, const struct cgroup_resources *r, struct rw_error **err);
 /* Read <dir>/<file> whole, trailing newline removed. */
 int cgroup_read (const char *dir, const char *file, char **out, struct rw_error **err);
 

@@ -269,18 +269,7 @@ static int apply_rdma (const struct cgroup *cg, const struct cgroup_resources *r
   cleanup_free char *dir = NULL;
   if (controller_dir (cg, "rdma", "rdma", &dir, err) < 0)
     return -1;
-  for (size_t i = 0; i < r->n_rdma; i++)
-    {
-      const struct cgroup_rdma_limit *l = &r->rdma[i];
-      char handles[24] = "max", objects[24] = "max";
-      if (l->hca_handles.set)
-        snprintf (handles, sizeof handles, "%" PRId64, l->hca_handles.value);
-      if (l->hca_objects.set)
-        snprintf (objects, sizeof objects, "%" PRId64, l->hca_objects.value);
-      if (cgroup_writef (dir, "rdma.max", err, "%s hca_handle=%s hca_object=%s", l->device, handles, objects) < 0)
-        return -1;
-    }
-  return 0;
+  return cgroup_write_rdma_max (dir, r, err);
 }
 
 int cgroup_v1_apply (const struct cgroup *cg, const struct cgroup_resources *r, bool hugetlb_on_v2, struct rw_error **err)

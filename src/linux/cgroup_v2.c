@@ -174,22 +174,6 @@ static int apply_hugetlb (const char *dir, const struct cgroup_resources *r, str
   return 0;
 }
 
-static int apply_rdma (const char *dir, const struct cgroup_resources *r, struct rw_error **err)
-{
-  for (size_t i = 0; i < r->n_rdma; i++)
-    {
-      const struct cgroup_rdma_limit *l = &r->rdma[i];
-      char handles[24] = "max", objects[24] = "max";
-      if (l->hca_handles.set)
-        snprintf (handles, sizeof handles, "%" PRId64, l->hca_handles.value);
-      if (l->hca_objects.set)
-        snprintf (objects, sizeof objects, "%" PRId64, l->hca_objects.value);
-      if (cgroup_writef (dir, "rdma.max", err, "%s hca_handle=%s hca_object=%s", l->device, handles, objects) < 0)
-        return -1;
-    }
-  return 0;
-}
-
 /* Last, so that explicit unified keys win over the converted fields (as runc does). */
 static int apply_unified (const char *dir, const struct cgroup_resources *r, struct rw_error **err)
 {
@@ -217,7 +201,7 @@ int cgroup_v2_apply (const char *dir, const struct cgroup_resources *r, bool hyb
                               "(net_cls/net_prio are v1 only)", err);
       if (apply_memory (dir, r, err) < 0 || apply_cpu (dir, r, err) < 0
           || (r->pids_limit.set && write_limit (dir, "pids.max", r->pids_limit.value > 0 ? r->pids_limit.value : -1, err) < 0)
-          || apply_io (dir, r, err) < 0 || apply_rdma (dir, r, err) < 0)
+          || apply_io (dir, r, err) < 0 || cgroup_write_rdma_max (dir, r, err) < 0)
         return -1;
       if (r->n_devices && cgroup_devices_ebpf_attach (dir, r->devices, r->n_devices, err) < 0)
         return rw_error_wrap (err, "linux.resources.devices");

@@ -152,7 +152,7 @@ static void build_v2 (const char *tree, const char *controllers)
     { "memory.high", "max\n" },   { "memory.current", "8192\n" }, { "cpu.weight", "100\n" },
     { "cpu.max", "max 100000\n" }, { "cpu.max.burst", "0\n" },    { "cpuset.cpus", "\n" },
     { "pids.max", "max\n" },      { "io.weight", "default 100\n" }, { "io.max", "" },
-    { "hugetlb.2MB.max", "max\n" }, { "cgroup.freeze", "0\n" },   { "cgroup.events", "populated 1\nfrozen 1\n" },
+    { "hugetlb.2MB.max", "max\n" }, { "rdma.max", "" }, { "cgroup.freeze", "0\n" },   { "cgroup.events", "populated 1\nfrozen 1\n" },
     { "cgroup.kill", "" },
   };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -341,8 +341,10 @@ static void test_v2 (void)
                          "\"pids\":{\"limit\":0},\"blockIO\":{\"weight\":500,"
                          "\"throttleWriteIOPSDevice\":[{\"major\":8,\"minor\":16,\"rate\":100}]},"
                          "\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":4194304}],"
+                         "\"rdma\":{\"mlx5_0\":{\"hcaHandles\":3}},"
                          "\"unified\":{\"memory.high\":\"50M\"}}");
   tap_ok (msg == NULL, "apply on v2%s%s", msg ? ": " : "", msg ? msg : "");
+  tap_eq_str (get ("v2/runwasm/c1/rdma.max"), "mlx5_0 hca_handle=3 hca_object=max", "rdma.max, unset limits as max");
   tap_eq_str (get ("v2/runwasm/c1/memory.max"), "104857600", "memory.max");
   tap_eq_str (get ("v2/runwasm/c1/memory.swap.max"), "104857600", "memory.swap.max is swap minus memory");
   tap_eq_str (get ("v2/runwasm/c1/memory.low"), "1000", "memory.low from reservation");
