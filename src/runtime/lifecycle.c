@@ -758,9 +758,6 @@ int container_run (const struct runtime_options *ro, const struct create_options
       creation_release (&x);
       return 0;
     }
-  /* Let go of the lock while the container runs, so kill, state, ps and exec can take it. */
-  state_dir_close (x.sd);
-  x.sd = NULL;
   /* Signals to `run` are meant for the container. */
   static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   forward_pid = x.pid;
