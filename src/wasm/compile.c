@@ -65,6 +65,16 @@ typedef struct compiler {
   uint32_t last_instr;
   op_id last_op;
   uint32_t last_dst; /* word of the last instruction's single result slot, or NONE */
+  /* The last `moves` instruction, while nothing follows it: further copies join it. */
+  uint32_t moves_at;
+  /* The last i32/i64 add (or add_imm) and, after a _mem op, the type it loaded: a
+   * compare-and-branch on the add's result, or a store of the _mem op's result back to
+   * where it loaded from, joins them. Both are forgotten at labels. */
+  uint32_t add_at;
+  wasm_valtype last_mem_type;
+  /* Local slots (the first 256) known to still hold their initial zero: nothing wrote them
+   * and no label was passed since the function's entry. */
+  uint64_t zero_known[4];
 } compiler;
 
 static const wasm_valtype single_types[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128,
@@ -127,22 +137,62 @@ static void emit_u64 (compiler *c, uint64_t v)
 
 static void emit_ptr (compiler *c, const void *p) { emit_u64 (c, (uint64_t) (uintptr_t) p); }
 
-/* A position later code jumps to: no peephole may reach across it. */
-static void label_here (compiler *c) { c->last_instr = NONE; c->last_op = OP_COUNT; c->last_dst = NONE; }
+/* No peephole may look back across this point. */
+static void peephole_barrier (compiler *c) { c->last_instr = NONE; c->last_op = OP_COUNT; c->last_dst = NONE; }
+
+/* A position later code jumps to: besides the peepholes, nothing may join an instruction
+ * before it, and the locals may hold anything. */
+static void label_here (compiler *c)
+{
+  peephole_barrier (c);
+  c->moves_at = NONE;
+  c->add_at = NONE;
+  memset (c->zero_known, 0, sizeof c->zero_known);
+}
 
 static void drop_last_instr (compiler *c)
 {
   c->n = c->last_instr;
-  label_here (c);
+  peephole_barrier (c);
+  c->moves_at = NONE;
+  if (c->add_at != NONE && c->add_at >= c->n)
+    c->add_at = NONE;
 }
 
+static bool local_known_zero (compiler *c, uint32_t slot)
+{
+  return slot < 256 && (c->zero_known[slot / 64] >> (slot % 64) & 1);
+}
+
+static void local_written (compiler *c, uint32_t slot)
+{
+  if (slot < 256)
+    c->zero_known[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+/* 64-bit copies in a row become one `moves` instruction [op, n, (dst, src) x n], run in
+ * order: one dispatch instead of n. */
 static void emit_copy (compiler *c, wasm_valtype t, uint32_t dst, uint32_t src)
 {
   if (dst == src)
     return;
-  emit_op (c, t == WASM_V128 ? OP_copy128 : OP_copy64);
+  if (t == WASM_V128)
+    {
+      emit_op (c, OP_copy128);
+      emit_word (c, dst);
+      emit_word (c, src);
+      return;
+    }
+  if (c->moves_at != NONE && c->moves_at + 2 + 2 * c->code[c->moves_at + 1] == c->n)
+    c->code[c->moves_at + 1]++;
+  else
+    {
+      c->moves_at = emit_op (c, OP_moves);
+      emit_word (c, 1);
+    }
   emit_word (c, dst);
   emit_word (c, src);
+  peephole_barrier (c);
 }
 
 /* ---- Operand stack ---------------------------------------------------------------------- */
@@ -450,6 +500,7 @@ typedef struct num_info {
   bool binary;
   wasm_valtype in, out;
   uint8_t fuse;
+  bool commutative;
   op_id op;
 } num_info;
 
@@ -460,12 +511,17 @@ typedef struct num_info {
 #define SHAPE_U false
 #define SHAPE_B true
 
+/* i32/i64 add, mul, and, or, xor; f32/f64 add, mul (swapping a float op's operands changes
+ * at most which NaN payload comes out, and Wasm leaves that open) */
+#define COMMUTATIVE(opc) ((opc) == 0x6a || (opc) == 0x6c || ((opc) >= 0x71 && (opc) <= 0x73)   \
+                          || (opc) == 0x7c || (opc) == 0x7e || ((opc) >= 0x83 && (opc) <= 0x85) \
+                          || (opc) == 0x92 || (opc) == 0x94 || (opc) == 0xa0 || (opc) == 0xa2)
 #define NUM_INDEX(opc) ((opc) >= 0xfc00 ? 0xc5 + ((opc) - 0xfc00) : (opc))
 
 /* Built at compile time: loading may happen on several threads at once. */
 static const num_info numeric_table[0xc5 + 8] = {
 #define NUM_ROW(opc, name_, shape, tin, tout, fin, fout, expr, fuse_)                             \
-  [NUM_INDEX (opc)] = { #name_, SHAPE_##shape, tin, tout, fuse_, OP_##name_ },
+  [NUM_INDEX (opc)] = { #name_, SHAPE_##shape, tin, tout, fuse_, COMMUTATIVE (opc), OP_##name_ },
   NUMERIC_OPS (NUM_ROW)
 #undef NUM_ROW
 };
@@ -476,6 +532,60 @@ static const num_info *numeric_info (uint32_t opcode)
   return i < sizeof numeric_table / sizeof *numeric_table && numeric_table[i].name ? &numeric_table[i] : NULL;
 }
 
+/* Whether the last instruction put a constant into `slot` that fits an immediate word (i64
+ * constants must survive sign extension from 32 bits); the caller checked the slot's type. */
+static bool const_operand (compiler *c, uint32_t slot, uint32_t *imm)
+{
+  if (c->last_op == OP_const32 && c->last_instr + 3 == c->n && c->code[c->last_instr + 1] == slot)
+    {
+      *imm = c->code[c->last_instr + 2];
+      return true;
+    }
+  if (c->last_op == OP_const64 && c->last_instr + 4 == c->n && c->code[c->last_instr + 1] == slot)
+    {
+      uint64_t v = c->code[c->last_instr + 2] | (uint64_t) c->code[c->last_instr + 3] << 32;
+      *imm = (uint32_t) v;
+      return (uint64_t) (int64_t) (int32_t) *imm == v;
+    }
+  return false;
+}
+
+/* The plain load of each value type, whose result a _mem form can take over. */
+static op_id plain_load (wasm_valtype t)
+{
+  switch (t)
+    {
+    case WASM_I32: return OP_i32_load;
+    case WASM_I64: return OP_i64_load;
+    case WASM_F32: return OP_f32_load;
+    case WASM_F64: return OP_f64_load;
+    default: return OP_COUNT;
+    }
+}
+
+/* Whether a binary op's right operand b was just loaded by a plain load of type t: then the
+ * load folds into the op's _mem form. A commutative op also takes a just-loaded left
+ * operand (a and b swap). Gives the load's address slot and offset. */
+static bool loaded_operand (compiler *c, wasm_valtype t, ventry *a, ventry *b, bool commutative,
+                            uint32_t *addr, uint32_t *offset)
+{
+  if (c->last_op != plain_load (t) || c->last_instr + 4 != c->n)
+    return false;
+  uint32_t dst = c->code[c->last_instr + 1];
+  if (!(b->slot == b->canon && dst == b->slot)
+      && !(commutative && a->slot == a->canon && dst == a->slot && b->slot != dst))
+    return false;
+  if (dst != b->slot)
+    {
+      ventry tmp = *a;
+      *a = *b;
+      *b = tmp;
+    }
+  *addr = c->code[c->last_instr + 2];
+  *offset = c->code[c->last_instr + 3];
+  return true;
+}
+
 static int compile_numeric (compiler *c, const num_info *ni)
 {
   ventry a, b;
@@ -484,19 +594,31 @@ static int compile_numeric (compiler *c, const num_info *ni)
     {
       if (pop (c, ni->in, &b) < 0 || pop (c, ni->in, &a) < 0)
         return -1;
-      bool was_const = live (c) && ni->fuse && c->last_op == OP_const32 && c->last_instr + 3 == c->n
-                       && c->code[c->last_instr + 1] == b.slot && b.slot == b.canon;
-      uint32_t imm = was_const ? c->code[c->last_instr + 2] : 0;
+      uint32_t imm;
+      bool was_const = live (c) && ni->fuse >= 1 && ni->fuse <= 3 && b.slot == b.canon
+                       && const_operand (c, b.slot, &imm);
+      uint32_t addr = 0, offset = 0;
+      bool was_load = !was_const && live (c) && ni->fuse >= 3 && loaded_operand (c, ni->in, &a, &b, ni->commutative, &addr, &offset);
       push (c, ni->out);
       if (!live (c))
         return 0;
       if (was_const)
         {
           drop_last_instr (c);
-          emit_op (c, ni->op + 1);
+          emit_op (c, ni->op + FORM_IMM);
           emit_word (c, c->vs[c->vn - 1].canon);
           emit_word (c, a.slot);
           emit_word (c, imm);
+        }
+      else if (was_load)
+        {
+          drop_last_instr (c);
+          emit_op (c, ni->op + FORM_MEM);
+          emit_word (c, c->vs[c->vn - 1].canon);
+          emit_word (c, a.slot);
+          emit_word (c, addr);
+          emit_word (c, offset);
+          c->last_mem_type = ni->in;
         }
       else
         {
@@ -505,6 +627,8 @@ static int compile_numeric (compiler *c, const num_info *ni)
           emit_word (c, a.slot);
           emit_word (c, b.slot);
         }
+      if (ni->op == OP_i32_add || ni->op == OP_i64_add)
+        c->add_at = c->last_instr;
       c->last_dst = c->last_instr + 1;
       return 0;
     }
@@ -558,7 +682,7 @@ static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t
   push (c, t);
   if (!live (c))
     return 0;
-  emit_op (c, fold ? op + 1 : absolute ? op + 2 : op);
+  emit_op (c, op + (fold ? ADDR_ADDIMM : absolute ? ADDR_ABS : ADDR_PLAIN));
   emit_word (c, c->vs[c->vn - 1].canon);
   emit_word (c, fold ? base : absolute ? k : addr.slot);
   emit_word (c, offset);
@@ -566,6 +690,21 @@ static int compile_load (compiler *c, op_id op, const char *name, wasm_valtype t
     emit_word (c, k);
   c->last_dst = c->last_instr + 1;
   return 0;
+}
+
+/* Whether the stored value was just computed by a _mem op that loaded, with the same width,
+ * from the very address and offset it is stored to: `mem[p] = mem[p] op x`. */
+static bool stores_back (compiler *c, op_id store, const ventry *addr, const ventry *val, uint32_t offset)
+{
+  static const op_id plain_store[] = { [WASM_I32] = OP_i32_store, [WASM_I64] = OP_i64_store,
+                                       [WASM_F32] = OP_f32_store, [WASM_F64] = OP_f64_store };
+  if (c->last_instr == NONE || c->last_instr + 5 != c->n || c->last_dst != c->last_instr + 1
+      || c->last_op < OP_i32_eqz || c->last_op >= OP_i32_load /* not a numeric op */
+      || (c->last_op - OP_i32_eqz) % NUM_FORMS != FORM_MEM)
+    return false;
+  return val->slot == val->canon && c->code[c->last_dst] == val->slot
+         && plain_store[c->last_mem_type] == store && c->code[c->last_instr + 3] == addr->slot
+         && c->code[c->last_instr + 4] == offset;
 }
 
 static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype t, uint32_t bytes)
@@ -577,10 +716,31 @@ static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype 
     return -1;
   if (!live (c))
     return 0;
-  uint32_t base, k;
+  uint32_t base, k, imm;
+  if (stores_back (c, op, &addr, &val, offset))
+    {
+      /* [op_mem, dst, a, addr, offset] becomes [op_rmw, addr, a, offset] */
+      uint32_t a = c->code[c->last_instr + 2];
+      op_id rmw = c->last_op - FORM_MEM + FORM_RMW;
+      drop_last_instr (c);
+      emit_op (c, rmw);
+      emit_word (c, addr.slot);
+      emit_word (c, a);
+      emit_word (c, offset);
+      return 0;
+    }
+  if (val.slot == val.canon && const_operand (c, val.slot, &imm))
+    {
+      drop_last_instr (c);
+      emit_op (c, op + STORE_IMM_VALUE);
+      emit_word (c, addr.slot);
+      emit_word (c, imm);
+      emit_word (c, offset);
+      return 0;
+    }
   bool fold = val.slot != val.canon && folds_address_add (c, &addr, &base, &k);
   bool absolute = !fold && val.slot != val.canon && folds_constant_address (c, &addr, &k);
-  emit_op (c, fold ? op + 1 : absolute ? op + 2 : op);
+  emit_op (c, op + (fold ? ADDR_ADDIMM : absolute ? ADDR_ABS : ADDR_PLAIN));
   emit_word (c, fold ? base : absolute ? k : addr.slot);
   emit_word (c, val.slot);
   emit_word (c, offset);
@@ -657,12 +817,38 @@ static void emit_moves (compiler *c, const arg_moves *moves)
     emit_word (c, moves->pairs[i]);
 }
 
-/* The compare that jumps exactly when `op` (an i32 compare or its _imm form) is false. */
+/* Returns the group's first compare (OP_i32_eq or OP_i64_eq) if `op` is a compare's value
+ * form (op or op_imm), else OP_COUNT. */
+static op_id compare_family (op_id op)
+{
+  if (op >= OP_i32_eq && op <= OP_i32_ge_u_mem && (op - OP_i32_eq) % NUM_FORMS <= FORM_IMM)
+    return OP_i32_eq;
+  if (op >= OP_i64_eq && op <= OP_i64_ge_u_mem && (op - OP_i64_eq) % NUM_FORMS <= FORM_IMM)
+    return OP_i64_eq;
+  return OP_COUNT;
+}
+
+/* Whether compare `cmp` (the last instruction) tests the result of the add right before it,
+ * of its own width, and both take registers or both immediates: then the three (add,
+ * compare, br_if) become one addbr_ or incbr_ instruction. */
+static bool joins_add (compiler *c, op_id cmp)
+{
+  if (c->add_at == NONE)
+    return false;
+  op_id family = compare_family (cmp);
+  bool imm = (cmp - family) % NUM_FORMS == FORM_IMM;
+  op_id add = family == OP_i32_eq ? OP_i32_add : OP_i64_add;
+  return c->code[c->add_at] == add + (imm ? FORM_IMM : FORM_PLAIN) && c->add_at + 4 == c->last_instr
+         && c->code[c->add_at + 1] == c->code[c->last_instr + 2];
+}
+
+/* The compare that jumps exactly when `op` (a compare's value form) is false. */
 static op_id inverted_compare (op_id op)
 {
-  static const op_id inverse[] = { OP_i32_ne, OP_i32_eq, OP_i32_ge_s, OP_i32_ge_u, OP_i32_le_s,
-                                   OP_i32_le_u, OP_i32_gt_s, OP_i32_gt_u, OP_i32_lt_s, OP_i32_lt_u };
-  return inverse[(op - OP_i32_eq) / 4] + ((op - OP_i32_eq) & 3);
+  /* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u -> its negation's position */
+  static const uint8_t inverse[] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
+  op_id base = compare_family (op);
+  return base + NUM_FORMS * inverse[(op - base) / NUM_FORMS] + (op - base) % NUM_FORMS;
 }
 
 /* `if`: jump (to else/end) when cond is zero, fused with a just-emitted compare or eqz.
@@ -680,11 +866,11 @@ static uint32_t emit_branch_if_false (compiler *c, const ventry *cond)
       at = emit_op (c, OP_br_if);
       emit_word (c, operand);
     }
-  else if (fusable && last >= OP_i32_eq && last <= OP_br_i32_ge_u_imm && ((last - OP_i32_eq) & 3) <= 1)
+  else if (fusable && compare_family (last) != OP_COUNT)
     {
       uint32_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
       drop_last_instr (c);
-      at = emit_op (c, inverted_compare (last) + 2);
+      at = emit_op (c, inverted_compare (last) + FORM_BR);
       emit_word (c, a);
       emit_word (c, b);
     }
@@ -734,13 +920,27 @@ static int compile_branch (compiler *c, uint32_t depth, bool conditional)
           at = emit_op (c, OP_br_ifz);
           emit_word (c, operand);
         }
-      else if (fusable && last >= OP_i32_eq && last <= OP_br_i32_ge_u_imm
-               && ((last - OP_i32_eq) & 3) <= 1)
+      else if (fusable && compare_family (last) != OP_COUNT && joins_add (c, last))
         {
-          /* i32 compares come in groups of four: op, op_imm, br_op, br_op_imm. */
+          /* add; compare its result; br_if -> [addbr/incbr, dst, x, y|k, b|imm, disp] */
+          uint32_t b = c->code[c->last_instr + 3];
+          uint32_t dst = c->code[c->add_at + 1], x = c->code[c->add_at + 2], y = c->code[c->add_at + 3];
+          op_id fused = last - (last - compare_family (last)) % NUM_FORMS
+                        + ((last - compare_family (last)) % NUM_FORMS == FORM_IMM ? FORM_ADDIMM_BR_IMM : FORM_ADD_BR);
+          c->n = c->add_at;
+          c->add_at = NONE;
+          peephole_barrier (c);
+          at = emit_op (c, fused);
+          emit_word (c, dst);
+          emit_word (c, x);
+          emit_word (c, y);
+          emit_word (c, b);
+        }
+      else if (fusable && compare_family (last) != OP_COUNT)
+        {
           uint32_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
           drop_last_instr (c);
-          at = emit_op (c, last + 2);
+          at = emit_op (c, last + FORM_BR);
           emit_word (c, a);
           emit_word (c, b);
         }
@@ -751,7 +951,7 @@ static int compile_branch (compiler *c, uint32_t depth, bool conditional)
         }
       emit_word (c, 0);
       jump_to_label (c, f, at, c->n - 1);
-      label_here (c);
+      peephole_barrier (c);
       return 0;
     }
   if (check_label_values (c, f) < 0)
@@ -1228,15 +1428,23 @@ static int compile_local (compiler *c, uint8_t opcode)
     return -1;
   if (live (c))
     {
-      if (retarget && !local_referenced (c, slot))
-        c->code[c->last_dst] = slot;
+      uint32_t imm;
+      if (retarget && local_known_zero (c, slot) && valtype_slots (t) == 1
+          && const_operand (c, e.canon, &imm) && imm == 0)
+        drop_last_instr (c); /* storing zero into a local that still holds its initial zero */
       else
         {
-          materialize_local (c, slot);
-          if (e.slot != slot)
-            emit_copy (c, t, slot, e.slot);
+          if (retarget && !local_referenced (c, slot))
+            c->code[c->last_dst] = slot;
+          else
+            {
+              materialize_local (c, slot);
+              if (e.slot != slot)
+                emit_copy (c, t, slot, e.slot);
+            }
+          local_written (c, slot);
         }
-      label_here (c);
+      peephole_barrier (c);
     }
   if (opcode == 0x22)
     push_local_ref (c, t, slot);
@@ -1287,7 +1495,10 @@ static int compile_instr (compiler *c, uint8_t opcode)
       f->loop_pos = c->n;
       if (at != NONE)
         f->else_patch = (patch){ at, c->n - 1 };
-      label_here (c);
+      if (opcode == 0x03)
+        label_here (c);
+      else
+        peephole_barrier (c); /* a block or then-branch is entered only by falling in */
       return 0;
     }
     case 0x05: {
@@ -1681,6 +1892,10 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   if (read_locals (&c) < 0)
     goto out;
   c.cur_slots = c.max_slots = c.locals_slots;
+  c.moves_at = NONE;
+  c.add_at = NONE;
+  for (uint32_t slot = c.type->param_slots; slot < c.locals_slots && slot < 256; slot++)
+    c.zero_known[slot / 64] |= 1ull << (slot % 64);
   push_frame (&c, FRAME_FUNC, 0, NULL, c.type->pub.nresults, c.type->results);
   while (c.cn > 0)
     {

@@ -8,6 +8,9 @@
 
 #include "wasm/internal.h"
 #include "wasm/ops.h"
+#ifdef RUNWASM_OP_PROFILE
+#include "wasm/op_profile.h"
+#endif
 #include "wasm/simd.h"
 
 #define VALUE_STACK_SLOTS (4u << 20)   /* 32 MiB of address space, touched on demand */

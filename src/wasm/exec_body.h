@@ -10,16 +10,25 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define CORE_LABEL(name) [OP_##name] = &&L_##name,
     CORE_OPS (CORE_LABEL)
 #undef CORE_LABEL
+#define IMM_LABEL(name) [OP_##name##_imm] = &&L_##name##_imm,
+#define BR_LABELS(name) [OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm, \
+                        [OP_addbr_##name] = &&L_addbr_##name, [OP_incbr_##name] = &&L_incbr_##name,
+#define MEM_LABEL(name) [OP_##name##_mem] = &&L_##name##_mem, [OP_##name##_rmw] = &&L_##name##_rmw,
 #define FUSE_LABELS_0(name)
-#define FUSE_LABELS_1(name) [OP_##name##_imm] = &&L_##name##_imm,
-#define FUSE_LABELS_2(name) FUSE_LABELS_1 (name)[OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm,
+#define FUSE_LABELS_1(name) IMM_LABEL (name)
+#define FUSE_LABELS_2(name) IMM_LABEL (name) BR_LABELS (name)
+#define FUSE_LABELS_3(name) IMM_LABEL (name) MEM_LABEL (name)
+#define FUSE_LABELS_4(name) MEM_LABEL (name)
 #define NUM_LABEL(opc, name, shape, tin, tout, fin, fout, expr, fuse) [OP_##name] = &&L_##name, FUSE_LABELS_##fuse (name)
     NUMERIC_OPS (NUM_LABEL)
 #undef NUM_LABEL
-#define MEM_LABEL(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name, [OP_##name##_addimm] = &&L_##name##_addimm, \
-                                                        [OP_##name##_abs] = &&L_##name##_abs,
-    LOAD_OPS (MEM_LABEL) STORE_OPS (MEM_LABEL)
-#undef MEM_LABEL
+#define ADDR_LABELS(opc, name, type, field, ctype, bytes) [OP_##name] = &&L_##name, [OP_##name##_addimm] = &&L_##name##_addimm, \
+                                                          [OP_##name##_abs] = &&L_##name##_abs,
+#define STORE_LABELS(opc, name, type, field, ctype, bytes) ADDR_LABELS (opc, name, type, field, ctype, bytes) \
+                                                           [OP_##name##_imm] = &&L_##name##_imm,
+    LOAD_OPS (ADDR_LABELS) STORE_OPS (STORE_LABELS)
+#undef ADDR_LABELS
+#undef STORE_LABELS
   };
   wasm_store *store = ctx->store;
   atomic_int *interrupt = &store->interrupt;
@@ -27,6 +36,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   uint32_t depth = entry_depth;
   const uint32_t max_depth = store->limits.max_call_depth;
   call_frame *frames = store->frames;
+  slot_t *const stack_end = store->stack_end;
   wasm_instance *inst = func->inst;
   const uint32_t *ip;
   uint8_t *mem_base = NULL;
@@ -43,7 +53,19 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
         mem_size = inst->mem0->size;                                                          \
       }                                                                                       \
   } while (0)
+#ifdef RUNWASM_OP_PROFILE
+  uint32_t prof_prev = OP_COUNT - 1;
+#define NEXT()                                                                                \
+  do {                                                                                        \
+    op_profile_ops[*ip]++;                                                                    \
+    op_profile_pairs[prof_prev][*ip]++;                                                       \
+    prof_prev = *ip;                                                                          \
+    op_profile_func (func->index, 1);                                                         \
+    goto *labels[*ip];                                                                        \
+  } while (0)
+#else
 #define NEXT() goto *labels[*ip]
+#endif
 /* Results always write the whole 8-byte slot: a 4-byte store followed by an 8-byte load of
  * the same slot (copy64, select64, global.set) defeats store-to-load forwarding. */
 #define SET_u32(s, v) ((s).u64 = (uint32_t) (v))
@@ -146,16 +168,36 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
-#define FUSE_HANDLERS_0(name, fin, fout, expr)
-#define FUSE_HANDLERS_1(name, fin, fout, expr)                                                \
+#define IMM_HANDLER(name, fin, fout, expr)                                                    \
   L_##name##_imm: {                                                                           \
-    __typeof__ (fp->fin) a = S (2).fin, b = (__typeof__ (fp->fin)) ip[3];                     \
+    __typeof__ (fp->fin) a = S (2).fin, b = (__typeof__ (fp->fin)) (int32_t) ip[3];           \
     SET_##fout (S (1), (expr));                                                               \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
+#define MEM_HANDLER(name, fin, fout, expr)                                                    \
+  L_##name##_mem: {                                                                           \
+    __typeof__ (fp->fin) a = S (2).fin, b;                                                    \
+    memcpy (&b, mem_base + EA (S (3).u32, ip[4], sizeof b), sizeof b);                        \
+    SET_##fout (S (1), (expr));                                                               \
+    ip += 5;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_rmw: {                                                                           \
+    __typeof__ (fp->fin) a = S (2).fin, b;                                                    \
+    uint8_t *p_ = mem_base + EA (S (1).u32, ip[3], sizeof b);                                 \
+    memcpy (&b, p_, sizeof b);                                                                \
+    __typeof__ (fp->fin) r_ = (expr);                                                         \
+    memcpy (p_, &r_, sizeof r_);                                                              \
+    ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }
+#define FUSE_HANDLERS_0(name, fin, fout, expr)
+#define FUSE_HANDLERS_1(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr)
+#define FUSE_HANDLERS_3(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
+#define FUSE_HANDLERS_4(name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
 #define FUSE_HANDLERS_2(name, fin, fout, expr)                                                \
-  FUSE_HANDLERS_1 (name, fin, fout, expr)                                                     \
+  IMM_HANDLER (name, fin, fout, expr)                                                         \
   L_br_##name: {                                                                              \
     __typeof__ (fp->fin) a = S (1).fin, b = S (2).fin;                                        \
     if (expr)                                                                                 \
@@ -164,10 +206,28 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     NEXT ();                                                                                  \
   }                                                                                           \
   L_br_##name##_imm: {                                                                        \
-    __typeof__ (fp->fin) a = S (1).fin, b = (__typeof__ (fp->fin)) ip[2];                     \
+    __typeof__ (fp->fin) a = S (1).fin, b = (__typeof__ (fp->fin)) (int32_t) ip[2];           \
     if (expr)                                                                                 \
       JUMP (3);                                                                               \
     ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_addbr_##name: {                                                                           \
+    __typeof__ (fp->fin) a = (__typeof__ (fp->fin)) (S (2).u64 + S (3).u64);                  \
+    S (1).u64 = sizeof a == 4 ? (uint64_t) (uint32_t) a : (uint64_t) a;                       \
+    __typeof__ (fp->fin) b = S (4).fin;                                                       \
+    if (expr)                                                                                 \
+      JUMP (5);                                                                               \
+    ip += 6;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_incbr_##name: {                                                                           \
+    __typeof__ (fp->fin) a = (__typeof__ (fp->fin)) (S (2).u64 + (uint64_t) (int64_t) (int32_t) ip[3]); \
+    S (1).u64 = sizeof a == 4 ? (uint64_t) (uint32_t) a : (uint64_t) a;                       \
+    __typeof__ (fp->fin) b = (__typeof__ (fp->fin)) (int32_t) ip[4];                          \
+    if (expr)                                                                                 \
+      JUMP (5);                                                                               \
+    ip += 6;                                                                                  \
     NEXT ();                                                                                  \
   }
 #define NUM_HANDLER(opc, name, shape, tin, tout, fin, fout, expr, fuse)                       \
@@ -216,6 +276,12 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   L_##name##_abs: {                                                                           \
     ctype v = (ctype) S (2).field;                                                            \
     memcpy (mem_base + EA (ip[1], ip[3], bytes), &v, bytes);                                  \
+    ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##name##_imm: {                                                                           \
+    ctype v = (ctype) (int64_t) (int32_t) ip[2];                                              \
+    memcpy (mem_base + EA (S (1).u32, ip[3], bytes), &v, bytes);                              \
     ip += 4;                                                                                  \
     NEXT ();                                                                                  \
   }
@@ -337,10 +403,18 @@ L_ref_is_null:
   NEXT ();
 
   /* ---- Variables, constants, select ---- */
-L_copy64:
-  S (1) = S (2);
-  ip += 3;
+L_moves: {
+  uint32_t n = ip[1];
+  const uint32_t *m = ip + 2;
+  do
+    {
+      fp[m[0]] = fp[m[1]];
+      m += 2;
+    }
+  while (--n);
+  ip = m;
   NEXT ();
+}
 L_copy128:
   memmove (&S (1), &S (2), 16);
   ip += 3;
@@ -415,8 +489,11 @@ L_ret:
     fp = f->fp;
     func = f->func;
     ctx->current = func;
-    inst = func->inst;
-    RELOAD_MEMORY ();
+    if (func->inst != inst)
+      {
+        inst = func->inst;
+        RELOAD_MEMORY ();
+      }
     NEXT ();
   }
 
@@ -470,18 +547,24 @@ L_call_indirect:
         ip += len;
         NEXT ();
       }
-    if (depth >= max_depth || callee_fp + callee->code->frame_slots > store->stack_end)
-      TRAP (CALL_STACK_EXHAUSTED);
-    frames[depth++] = (call_frame){ ip + len, fp, func };
-    func = callee;
-    ctx->current = func;
-    fp = callee_fp;
-    inst = callee->inst;
-    for (slot_t *p = fp + callee->code->param_slots, *end = p + callee->code->local_slots; p < end; p++)
-      p->u64 = 0;
-    ip = callee->code->words;
-    RELOAD_MEMORY ();
-    NEXT ();
+    {
+      const code_t *code = callee->code;
+      if (depth >= max_depth || callee_fp + code->frame_slots > stack_end)
+        TRAP (CALL_STACK_EXHAUSTED);
+      frames[depth++] = (call_frame){ ip + len, fp, func };
+      func = callee;
+      ctx->current = func;
+      fp = callee_fp;
+      for (slot_t *p = fp + code->param_slots, *end = p + code->local_slots; p < end; p++)
+        p->u64 = 0;
+      ip = code->words;
+      if (callee->inst != inst)
+        {
+          inst = callee->inst;
+          RELOAD_MEMORY ();
+        }
+      NEXT ();
+    }
   }
 
   /* ---- SIMD: operands go through 16-byte temporaries to the op's function ---- */
@@ -573,7 +656,16 @@ trap:
 #undef FUSE_HANDLERS_0
 #undef FUSE_HANDLERS_1
 #undef FUSE_HANDLERS_2
+#undef FUSE_HANDLERS_3
+#undef FUSE_HANDLERS_4
+#undef IMM_HANDLER
+#undef MEM_HANDLER
+#undef IMM_LABEL
+#undef BR_LABELS
+#undef MEM_LABEL
 #undef FUSE_LABELS_0
 #undef FUSE_LABELS_1
 #undef FUSE_LABELS_2
+#undef FUSE_LABELS_3
+#undef FUSE_LABELS_4
 }

@@ -4,12 +4,19 @@
  * translator (opcode -> internal op, operand types) and the interpreter (handlers).
  * Operand layout of every op is documented in docs/ENGINE.md; in short:
  *   unary   [op, dst, a]            binary  [op, dst, a, b]      imm  [op, dst, a, imm32]
+ *   (an imm32 is sign-extended to the op's width)
  *   br_cmp  [op, a, b, disp]        br_cmp_imm [op, a, imm32, disp]
  *   load    [op, dst, addr, offset] store   [op, addr, value, offset]
  *   load_addimm [op, dst, a, offset, k]: address (a + k) mod 2^32, an i32.add folded in
  *   store_addimm [op, a, value, offset, k]
  *   call_moves [op, func, base, n, (dst, src) x n]: moves arguments from locals, then calls
  *   load_abs [op, dst, k, offset], store_abs [op, k, value, offset]: constant address k
+ *   store_imm [op, addr, imm32, offset]: stores a constant (imm32 sign-extended)
+ *   mem     [op, dst, a, addr, offset]: a op (the value loaded from addr + offset)
+ *   rmw     [op, addr, a, offset]: the same, with the result stored back to addr + offset
+ *   addbr   [op, dst, x, y, b, disp]: dst = x + y, then branch if dst op slot b
+ *   incbr   [op, dst, x, k, imm32, disp]: dst = x + k, then branch if dst op imm32
+ *   moves   [op, n, (dst, src) x n]: 64-bit slot copies, in order
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
 #define RUNWASM_WASM_OPS_H
@@ -18,8 +25,11 @@
 #include <stdint.h>
 
 /* X(wasm opcode, name, shape, in type, out type, in slot field, out slot field, expr, fuse)
- * shape: U unary (a) or B binary (a, b); fuse: 0 none, 1 has an _imm form, 2 also fuses
- * with br_if. expr may TRAP(kind). */
+ * shape: U unary (a) or B binary (a, b). fuse, the fused forms the op has: 0 none; 1 an
+ * _imm form; 2 (compares) _imm, the compare-and-branch forms br_ and br_..._imm, and addbr_
+ * and incbr_, an add and a compare-and-branch on its result; 3 _imm, _mem (the right
+ * operand comes from memory) and _rmw (the result goes back there); 4 only _mem and _rmw.
+ * expr may TRAP(kind). */
 #define NUMERIC_OPS(X)                                                                          \
   X (0x45, i32_eqz, U, I32, I32, u32, u32, a == 0, 0)                                            \
   X (0x46, i32_eq, B, I32, I32, u32, u32, a == b, 2)                                             \
@@ -33,16 +43,16 @@
   X (0x4e, i32_ge_s, B, I32, I32, i32, u32, a >= b, 2)                                           \
   X (0x4f, i32_ge_u, B, I32, I32, u32, u32, a >= b, 2)                                           \
   X (0x50, i64_eqz, U, I64, I32, u64, u32, a == 0, 0)                                            \
-  X (0x51, i64_eq, B, I64, I32, u64, u32, a == b, 0)                                             \
-  X (0x52, i64_ne, B, I64, I32, u64, u32, a != b, 0)                                             \
-  X (0x53, i64_lt_s, B, I64, I32, i64, u32, a < b, 0)                                            \
-  X (0x54, i64_lt_u, B, I64, I32, u64, u32, a < b, 0)                                            \
-  X (0x55, i64_gt_s, B, I64, I32, i64, u32, a > b, 0)                                            \
-  X (0x56, i64_gt_u, B, I64, I32, u64, u32, a > b, 0)                                            \
-  X (0x57, i64_le_s, B, I64, I32, i64, u32, a <= b, 0)                                           \
-  X (0x58, i64_le_u, B, I64, I32, u64, u32, a <= b, 0)                                           \
-  X (0x59, i64_ge_s, B, I64, I32, i64, u32, a >= b, 0)                                           \
-  X (0x5a, i64_ge_u, B, I64, I32, u64, u32, a >= b, 0)                                           \
+  X (0x51, i64_eq, B, I64, I32, u64, u32, a == b, 2)                                             \
+  X (0x52, i64_ne, B, I64, I32, u64, u32, a != b, 2)                                             \
+  X (0x53, i64_lt_s, B, I64, I32, i64, u32, a < b, 2)                                            \
+  X (0x54, i64_lt_u, B, I64, I32, u64, u32, a < b, 2)                                            \
+  X (0x55, i64_gt_s, B, I64, I32, i64, u32, a > b, 2)                                            \
+  X (0x56, i64_gt_u, B, I64, I32, u64, u32, a > b, 2)                                            \
+  X (0x57, i64_le_s, B, I64, I32, i64, u32, a <= b, 2)                                           \
+  X (0x58, i64_le_u, B, I64, I32, u64, u32, a <= b, 2)                                           \
+  X (0x59, i64_ge_s, B, I64, I32, i64, u32, a >= b, 2)                                           \
+  X (0x5a, i64_ge_u, B, I64, I32, u64, u32, a >= b, 2)                                           \
   X (0x5b, f32_eq, B, F32, I32, f32, u32, a == b, 0)                                             \
   X (0x5c, f32_ne, B, F32, I32, f32, u32, a != b, 0)                                             \
   X (0x5d, f32_lt, B, F32, I32, f32, u32, a < b, 0)                                              \
@@ -58,39 +68,39 @@
   X (0x67, i32_clz, U, I32, I32, u32, u32, a ? __builtin_clz (a) : 32, 0)                        \
   X (0x68, i32_ctz, U, I32, I32, u32, u32, a ? __builtin_ctz (a) : 32, 0)                        \
   X (0x69, i32_popcnt, U, I32, I32, u32, u32, __builtin_popcount (a), 0)                         \
-  X (0x6a, i32_add, B, I32, I32, u32, u32, a + b, 1)                                             \
-  X (0x6b, i32_sub, B, I32, I32, u32, u32, a - b, 1)                                             \
-  X (0x6c, i32_mul, B, I32, I32, u32, u32, a * b, 1)                                             \
+  X (0x6a, i32_add, B, I32, I32, u32, u32, a + b, 3)                                             \
+  X (0x6b, i32_sub, B, I32, I32, u32, u32, a - b, 3)                                             \
+  X (0x6c, i32_mul, B, I32, I32, u32, u32, a * b, 3)                                             \
   X (0x6d, i32_div_s, B, I32, I32, i32, i32, DIV_S (a, b, INT32_MIN), 0)                         \
   X (0x6e, i32_div_u, B, I32, I32, u32, u32, DIV_U (a, b), 0)                                    \
   X (0x6f, i32_rem_s, B, I32, I32, i32, i32, REM_S (a, b), 0)                                    \
   X (0x70, i32_rem_u, B, I32, I32, u32, u32, REM_U (a, b), 0)                                    \
-  X (0x71, i32_and, B, I32, I32, u32, u32, a & b, 1)                                             \
-  X (0x72, i32_or, B, I32, I32, u32, u32, a | b, 1)                                              \
-  X (0x73, i32_xor, B, I32, I32, u32, u32, a ^ b, 1)                                             \
+  X (0x71, i32_and, B, I32, I32, u32, u32, a & b, 3)                                             \
+  X (0x72, i32_or, B, I32, I32, u32, u32, a | b, 3)                                              \
+  X (0x73, i32_xor, B, I32, I32, u32, u32, a ^ b, 3)                                             \
   X (0x74, i32_shl, B, I32, I32, u32, u32, a << (b & 31), 1)                                     \
   X (0x75, i32_shr_s, B, I32, I32, i32, i32, a >> (b & 31), 1)                                   \
   X (0x76, i32_shr_u, B, I32, I32, u32, u32, a >> (b & 31), 1)                                   \
-  X (0x77, i32_rotl, B, I32, I32, u32, u32, (a << (b & 31)) | (a >> ((32 - b) & 31)), 0)         \
-  X (0x78, i32_rotr, B, I32, I32, u32, u32, (a >> (b & 31)) | (a << ((32 - b) & 31)), 0)         \
+  X (0x77, i32_rotl, B, I32, I32, u32, u32, (a << (b & 31)) | (a >> ((32 - b) & 31)), 1)         \
+  X (0x78, i32_rotr, B, I32, I32, u32, u32, (a >> (b & 31)) | (a << ((32 - b) & 31)), 1)         \
   X (0x79, i64_clz, U, I64, I64, u64, u64, a ? __builtin_clzll (a) : 64, 0)                      \
   X (0x7a, i64_ctz, U, I64, I64, u64, u64, a ? __builtin_ctzll (a) : 64, 0)                      \
   X (0x7b, i64_popcnt, U, I64, I64, u64, u64, __builtin_popcountll (a), 0)                       \
-  X (0x7c, i64_add, B, I64, I64, u64, u64, a + b, 0)                                             \
-  X (0x7d, i64_sub, B, I64, I64, u64, u64, a - b, 0)                                             \
-  X (0x7e, i64_mul, B, I64, I64, u64, u64, a * b, 0)                                             \
+  X (0x7c, i64_add, B, I64, I64, u64, u64, a + b, 3)                                             \
+  X (0x7d, i64_sub, B, I64, I64, u64, u64, a - b, 3)                                             \
+  X (0x7e, i64_mul, B, I64, I64, u64, u64, a * b, 3)                                             \
   X (0x7f, i64_div_s, B, I64, I64, i64, i64, DIV_S (a, b, INT64_MIN), 0)                         \
   X (0x80, i64_div_u, B, I64, I64, u64, u64, DIV_U (a, b), 0)                                    \
   X (0x81, i64_rem_s, B, I64, I64, i64, i64, REM_S (a, b), 0)                                    \
   X (0x82, i64_rem_u, B, I64, I64, u64, u64, REM_U (a, b), 0)                                    \
-  X (0x83, i64_and, B, I64, I64, u64, u64, a & b, 0)                                             \
-  X (0x84, i64_or, B, I64, I64, u64, u64, a | b, 0)                                              \
-  X (0x85, i64_xor, B, I64, I64, u64, u64, a ^ b, 0)                                             \
-  X (0x86, i64_shl, B, I64, I64, u64, u64, a << (b & 63), 0)                                     \
-  X (0x87, i64_shr_s, B, I64, I64, i64, i64, a >> (b & 63), 0)                                   \
-  X (0x88, i64_shr_u, B, I64, I64, u64, u64, a >> (b & 63), 0)                                   \
-  X (0x89, i64_rotl, B, I64, I64, u64, u64, (a << (b & 63)) | (a >> ((64 - b) & 63)), 0)         \
-  X (0x8a, i64_rotr, B, I64, I64, u64, u64, (a >> (b & 63)) | (a << ((64 - b) & 63)), 0)         \
+  X (0x83, i64_and, B, I64, I64, u64, u64, a & b, 3)                                             \
+  X (0x84, i64_or, B, I64, I64, u64, u64, a | b, 3)                                              \
+  X (0x85, i64_xor, B, I64, I64, u64, u64, a ^ b, 3)                                             \
+  X (0x86, i64_shl, B, I64, I64, u64, u64, a << (b & 63), 1)                                     \
+  X (0x87, i64_shr_s, B, I64, I64, i64, i64, a >> (b & 63), 1)                                   \
+  X (0x88, i64_shr_u, B, I64, I64, u64, u64, a >> (b & 63), 1)                                   \
+  X (0x89, i64_rotl, B, I64, I64, u64, u64, (a << (b & 63)) | (a >> ((64 - b) & 63)), 1)         \
+  X (0x8a, i64_rotr, B, I64, I64, u64, u64, (a >> (b & 63)) | (a << ((64 - b) & 63)), 1)         \
   X (0x8b, f32_abs, U, F32, F32, u32, u32, a & 0x7fffffffu, 0)                                   \
   X (0x8c, f32_neg, U, F32, F32, u32, u32, a ^ 0x80000000u, 0)                                   \
   X (0x8d, f32_ceil, U, F32, F32, f32, f32, ROUNDED (ceilf, a), 0)                                        \
@@ -98,10 +108,10 @@
   X (0x8f, f32_trunc, U, F32, F32, f32, f32, ROUNDED (truncf, a), 0)                                      \
   X (0x90, f32_nearest, U, F32, F32, f32, f32, ROUNDED (nearbyintf, a), 0)                                \
   X (0x91, f32_sqrt, U, F32, F32, f32, f32, sqrtf (a), 0)                                        \
-  X (0x92, f32_add, B, F32, F32, f32, f32, a + b, 0)                                             \
-  X (0x93, f32_sub, B, F32, F32, f32, f32, a - b, 0)                                             \
-  X (0x94, f32_mul, B, F32, F32, f32, f32, a * b, 0)                                             \
-  X (0x95, f32_div, B, F32, F32, f32, f32, a / b, 0)                                             \
+  X (0x92, f32_add, B, F32, F32, f32, f32, a + b, 4)                                             \
+  X (0x93, f32_sub, B, F32, F32, f32, f32, a - b, 4)                                             \
+  X (0x94, f32_mul, B, F32, F32, f32, f32, a * b, 4)                                             \
+  X (0x95, f32_div, B, F32, F32, f32, f32, a / b, 4)                                             \
   X (0x96, f32_min, B, F32, F32, f32, f32, wasm_fminf (a, b), 0)                                 \
   X (0x97, f32_max, B, F32, F32, f32, f32, wasm_fmaxf (a, b), 0)                                 \
   X (0x98, f32_copysign, B, F32, F32, u32, u32, (a & 0x7fffffffu) | (b & 0x80000000u), 0)        \
@@ -112,10 +122,10 @@
   X (0x9d, f64_trunc, U, F64, F64, f64, f64, ROUNDED (trunc, a), 0)                                       \
   X (0x9e, f64_nearest, U, F64, F64, f64, f64, ROUNDED (nearbyint, a), 0)                                 \
   X (0x9f, f64_sqrt, U, F64, F64, f64, f64, sqrt (a), 0)                                         \
-  X (0xa0, f64_add, B, F64, F64, f64, f64, a + b, 0)                                             \
-  X (0xa1, f64_sub, B, F64, F64, f64, f64, a - b, 0)                                             \
-  X (0xa2, f64_mul, B, F64, F64, f64, f64, a * b, 0)                                             \
-  X (0xa3, f64_div, B, F64, F64, f64, f64, a / b, 0)                                             \
+  X (0xa0, f64_add, B, F64, F64, f64, f64, a + b, 4)                                             \
+  X (0xa1, f64_sub, B, F64, F64, f64, f64, a - b, 4)                                             \
+  X (0xa2, f64_mul, B, F64, F64, f64, f64, a * b, 4)                                             \
+  X (0xa3, f64_div, B, F64, F64, f64, f64, a / b, 4)                                             \
   X (0xa4, f64_min, B, F64, F64, f64, f64, wasm_fmin (a, b), 0)                                  \
   X (0xa5, f64_max, B, F64, F64, f64, f64, wasm_fmax (a, b), 0)                                  \
   X (0xa6, f64_copysign, B, F64, F64, u64, u64,                                                 \
@@ -191,23 +201,35 @@
 /* Ops with hand-written handlers. */
 #define CORE_OPS(X)                                                                           \
   X (unreachable) X (jump) X (br_if) X (br_ifz) X (br_table) X (ret) X (call)                \
-  X (call_moves) X (call_indirect) X (call_indirect_moves) X (copy64) X (copy128) X (const32) X (const64) X (const128)              \
+  X (call_moves) X (call_indirect) X (call_indirect_moves) X (moves) X (copy128) X (const32) X (const64) X (const128)              \
   X (select64) X (select128) X (global_get) X (global_set) X (global_get128)                 \
   X (global_set128) X (memory_size) X (memory_grow) X (memory_fill) X (memory_copy)          \
   X (memory_init) X (data_drop) X (table_get) X (table_set) X (table_size) X (table_grow)    \
   X (table_fill) X (table_copy) X (table_init) X (elem_drop) X (ref_func) X (ref_is_null)    \
   X (simd) X (simd_load) X (simd_load_lane) X (simd_store) X (simd_store_lane)
 
+/* Every numeric op owns NUM_FORMS consecutive ids, whether or not it has each form; a
+ * form's id is the op's id plus its FORM_ offset. Loads own LOAD_FORMS ids, stores
+ * STORE_FORMS. */
+enum { FORM_PLAIN, FORM_IMM, FORM_BR, FORM_BR_IMM, FORM_MEM, FORM_RMW, FORM_ADD_BR, FORM_ADDIMM_BR_IMM, NUM_FORMS };
+enum { ADDR_PLAIN, ADDR_ADDIMM, ADDR_ABS, LOAD_FORMS, STORE_IMM_VALUE = LOAD_FORMS, STORE_FORMS };
+
 typedef enum op_id {
 #define CORE_ENUM(name) OP_##name,
   CORE_OPS (CORE_ENUM)
 #undef CORE_ENUM
-#define NUM_ENUM(opc, name, shape, tin, tout, fin, fout, expr, fuse) OP_##name, OP_##name##_imm, OP_br_##name, OP_br_##name##_imm,
+#define NUM_ENUM(opc, name, shape, tin, tout, fin, fout, expr, fuse)                               \
+  OP_##name, OP_##name##_imm, OP_br_##name, OP_br_##name##_imm, OP_##name##_mem, OP_##name##_rmw,  \
+  OP_addbr_##name, OP_incbr_##name,
   NUMERIC_OPS (NUM_ENUM)
 #undef NUM_ENUM
-#define MEM_ENUM(opc, name, type, field, ctype, bytes) OP_##name, OP_##name##_addimm, OP_##name##_abs,
-  LOAD_OPS (MEM_ENUM) STORE_OPS (MEM_ENUM)
-#undef MEM_ENUM
+#define LOAD_ENUM(opc, name, type, field, ctype, bytes) OP_##name, OP_##name##_addimm, OP_##name##_abs,
+  LOAD_OPS (LOAD_ENUM)
+#undef LOAD_ENUM
+#define STORE_ENUM(opc, name, type, field, ctype, bytes)                                            \
+  OP_##name, OP_##name##_addimm, OP_##name##_abs, OP_##name##_imm,
+  STORE_OPS (STORE_ENUM)
+#undef STORE_ENUM
   OP_COUNT
 } op_id;
 
