@@ -586,6 +586,59 @@ static bool loaded_operand (compiler *c, wasm_valtype t, ventry *a, ventry *b, b
   return true;
 }
 
+/* The shifted form of i32 op `op` with `shift` (an _imm shift or rotate), or OP_COUNT. */
+static op_id shifted_op (op_id op, op_id shift)
+{
+#define SHIFTED_CASE(op_, shift_, expr, shift_expr)                                                 \
+  if (op == OP_i32_##op_ && shift == OP_i32_##shift_##_imm)                                      \
+    return OP_i32_##op_##_##shift_;
+  SHIFTED_OPS (SHIFTED_CASE)
+#undef SHIFTED_CASE
+  return OP_COUNT;
+}
+
+/* Whether a binary i32 op's right operand (for a commutative op, either one) was just
+ * computed by a shift or rotate by a constant: then the two become one shifted instruction.
+ * Gives the op, the shifted value's slot and the count. */
+static bool shifted_operand (compiler *c, const num_info *ni, ventry *a, ventry *b, op_id *op, uint32_t *x,
+                             uint32_t *k)
+{
+  if (c->last_instr == NONE || c->last_instr + 4 != c->n || c->last_dst != c->last_instr + 1)
+    return false;
+  *op = shifted_op (ni->op, c->last_op);
+  if (*op == OP_COUNT)
+    return false;
+  uint32_t dst = c->code[c->last_instr + 1];
+  if (!(b->slot == b->canon && dst == b->slot)
+      && !(ni->commutative && a->slot == a->canon && dst == a->slot && b->slot != dst))
+    return false;
+  if (dst != b->slot)
+    {
+      ventry tmp = *a;
+      *a = *b;
+      *b = tmp;
+    }
+  *x = c->code[c->last_instr + 2];
+  *k = c->code[c->last_instr + 3] & 31;
+  return true;
+}
+
+/* Whether the last instruction put a float constant (const64: f32 bits zero-extended, or
+ * f64 bits) into `slot`. */
+static bool float_const_operand (compiler *c, uint32_t slot, uint64_t *bits)
+{
+  if (c->last_op != OP_const64 || c->last_instr + 4 != c->n || c->code[c->last_instr + 1] != slot)
+    return false;
+  *bits = c->code[c->last_instr + 2] | (uint64_t) c->code[c->last_instr + 3] << 32;
+  return true;
+}
+
+/* Whether `op` is the value form (plain or _imm) of an f32/f64 compare. */
+static bool float_compare (op_id op)
+{
+  return op >= OP_f32_eq && op <= OP_f64_ge_mem && (op - OP_f32_eq) % NUM_FORMS <= FORM_IMM;
+}
+
 static int compile_numeric (compiler *c, const num_info *ni)
 {
   ventry a, b;
@@ -599,16 +652,40 @@ static int compile_numeric (compiler *c, const num_info *ni)
                        && const_operand (c, b.slot, &imm);
       uint32_t addr = 0, offset = 0;
       bool was_load = !was_const && live (c) && ni->fuse >= 3 && loaded_operand (c, ni->in, &a, &b, ni->commutative, &addr, &offset);
+      op_id shifted = OP_COUNT;
+      uint32_t x = 0, k = 0;
+      bool was_shift = !was_const && !was_load && live (c) && shifted_operand (c, ni, &a, &b, &shifted, &x, &k);
       push (c, ni->out);
       if (!live (c))
         return 0;
-      if (was_const)
+      uint64_t fconst;
+      if (live (c) && ni->fuse == 5 && b.slot == b.canon && float_const_operand (c, b.slot, &fconst))
+        {
+          /* [op_imm, dst, a, bits...]: the constant in one word (f32) or two (f64) */
+          drop_last_instr (c);
+          emit_op (c, ni->op + FORM_IMM);
+          emit_word (c, c->vs[c->vn - 1].canon);
+          emit_word (c, a.slot);
+          emit_word (c, (uint32_t) fconst);
+          if (ni->in == WASM_F64)
+            emit_word (c, (uint32_t) (fconst >> 32));
+        }
+      else if (was_const)
         {
           drop_last_instr (c);
           emit_op (c, ni->op + FORM_IMM);
           emit_word (c, c->vs[c->vn - 1].canon);
           emit_word (c, a.slot);
           emit_word (c, imm);
+        }
+      else if (was_shift)
+        {
+          drop_last_instr (c);
+          emit_op (c, shifted);
+          emit_word (c, c->vs[c->vn - 1].canon);
+          emit_word (c, a.slot);
+          emit_word (c, x);
+          emit_word (c, k);
         }
       else if (was_load)
         {
@@ -936,13 +1013,15 @@ static int compile_branch (compiler *c, uint32_t depth, bool conditional)
           emit_word (c, y);
           emit_word (c, b);
         }
-      else if (fusable && compare_family (last) != OP_COUNT)
+      else if (fusable && (compare_family (last) != OP_COUNT || float_compare (last)))
         {
-          uint32_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
+          /* [cmp, dst, a, b or constant words] -> [br_cmp, a, b or constant words, disp] */
+          uint32_t operands[3], n = c->n - c->last_instr - 2;
+          memcpy (operands, c->code + c->last_instr + 2, n * sizeof *operands);
           drop_last_instr (c);
           at = emit_op (c, last + FORM_BR);
-          emit_word (c, a);
-          emit_word (c, b);
+          for (uint32_t i = 0; i < n; i++)
+            emit_word (c, operands[i]);
         }
       else
         {

@@ -19,6 +19,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define FUSE_LABELS_2(name) IMM_LABEL (name) BR_LABELS (name)
 #define FUSE_LABELS_3(name) IMM_LABEL (name) MEM_LABEL (name)
 #define FUSE_LABELS_4(name) MEM_LABEL (name)
+#define FUSE_LABELS_5(name) IMM_LABEL (name) [OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm,
 #define NUM_LABEL(opc, name, shape, tin, tout, fin, fout, expr, fuse) [OP_##name] = &&L_##name, FUSE_LABELS_##fuse (name)
     NUMERIC_OPS (NUM_LABEL)
 #undef NUM_LABEL
@@ -27,6 +28,9 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define STORE_LABELS(opc, name, type, field, ctype, bytes) ADDR_LABELS (opc, name, type, field, ctype, bytes) \
                                                            [OP_##name##_imm] = &&L_##name##_imm,
     LOAD_OPS (ADDR_LABELS) STORE_OPS (STORE_LABELS)
+#define SHIFTED_LABEL(op, shift, expr, shift_expr) [OP_i32_##op##_##shift] = &&L_i32_##op##_##shift,
+    SHIFTED_OPS (SHIFTED_LABEL)
+#undef SHIFTED_LABEL
 #undef ADDR_LABELS
 #undef STORE_LABELS
   };
@@ -196,6 +200,30 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define FUSE_HANDLERS_1(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr)
 #define FUSE_HANDLERS_3(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
 #define FUSE_HANDLERS_4(name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
+/* Float compares: the constant is the operand's width, one or two words. */
+#define FUSE_HANDLERS_5(name, fin, fout, expr)                                                \
+  L_##name##_imm: {                                                                           \
+    __typeof__ (fp->fin) a = S (2).fin, b;                                                    \
+    memcpy (&b, ip + 3, sizeof b);                                                            \
+    SET_##fout (S (1), (expr));                                                               \
+    ip += 3 + sizeof b / 4;                                                                   \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_br_##name: {                                                                              \
+    __typeof__ (fp->fin) a = S (1).fin, b = S (2).fin;                                        \
+    if (expr)                                                                                 \
+      JUMP (3);                                                                               \
+    ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_br_##name##_imm: {                                                                        \
+    __typeof__ (fp->fin) a = S (1).fin, b;                                                    \
+    memcpy (&b, ip + 2, sizeof b);                                                            \
+    if (expr)                                                                                 \
+      JUMP (2 + sizeof b / 4);                                                                \
+    ip += 3 + sizeof b / 4;                                                                   \
+    NEXT ();                                                                                  \
+  }
 #define FUSE_HANDLERS_2(name, fin, fout, expr)                                                \
   IMM_HANDLER (name, fin, fout, expr)                                                         \
   L_br_##name: {                                                                              \
@@ -234,6 +262,17 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   NUM_HANDLER_##shape (name, fin, fout, expr) FUSE_HANDLERS_##fuse (name, fin, fout, expr)
   NUMERIC_OPS (NUM_HANDLER)
 #undef NUM_HANDLER
+
+#define SHIFTED_HANDLER(op, shift, expr, shift_expr)                                          \
+  L_i32_##op##_##shift: {                                                                     \
+    uint32_t a = S (2).u32, x = S (3).u32, k = ip[4];                                         \
+    uint32_t t = shift_expr;                                                                  \
+    SET_u32 (S (1), expr);                                                                    \
+    ip += 5;                                                                                  \
+    NEXT ();                                                                                  \
+  }
+  SHIFTED_OPS (SHIFTED_HANDLER)
+#undef SHIFTED_HANDLER
 
   /* ---- Memory ---- */
 #define LOAD_HANDLER(opc, name, type, field, ctype, bytes)                                     \
@@ -658,6 +697,7 @@ trap:
 #undef FUSE_HANDLERS_2
 #undef FUSE_HANDLERS_3
 #undef FUSE_HANDLERS_4
+#undef FUSE_HANDLERS_5
 #undef IMM_HANDLER
 #undef MEM_HANDLER
 #undef IMM_LABEL
@@ -668,4 +708,5 @@ trap:
 #undef FUSE_LABELS_2
 #undef FUSE_LABELS_3
 #undef FUSE_LABELS_4
+#undef FUSE_LABELS_5
 }

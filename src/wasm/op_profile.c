@@ -30,6 +30,9 @@ static const char *const op_names[OP_COUNT] = {
   [OP_##name] = #name, [OP_##name##_addimm] = #name "_addimm", [OP_##name##_abs] = #name "_abs",
   LOAD_OPS (MEM_NAME) STORE_OPS (MEM_NAME)
 #undef MEM_NAME
+#define SHIFTED_NAME(op, shift, expr, shift_expr) [OP_i32_##op##_##shift] = "i32_" #op "_" #shift,
+  SHIFTED_OPS (SHIFTED_NAME)
+#undef SHIFTED_NAME
 #define STORE_IMM_NAME(opc, name, type, field, ctype, bytes) [OP_##name##_imm] = #name "_imm",
   STORE_OPS (STORE_IMM_NAME)
 #undef STORE_IMM_NAME

@@ -17,6 +17,7 @@
  *   addbr   [op, dst, x, y, b, disp]: dst = x + y, then branch if dst op slot b
  *   incbr   [op, dst, x, k, imm32, disp]: dst = x + k, then branch if dst op imm32
  *   moves   [op, n, (dst, src) x n]: 64-bit slot copies, in order
+ *   shifted [op, dst, a, x, k]: an i32 op whose right operand is x shifted by k (SHIFTED_OPS)
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
 #define RUNWASM_WASM_OPS_H
@@ -28,7 +29,9 @@
  * shape: U unary (a) or B binary (a, b). fuse, the fused forms the op has: 0 none; 1 an
  * _imm form; 2 (compares) _imm, the compare-and-branch forms br_ and br_..._imm, and addbr_
  * and incbr_, an add and a compare-and-branch on its result; 3 _imm, _mem (the right
- * operand comes from memory) and _rmw (the result goes back there); 4 only _mem and _rmw.
+ * operand comes from memory) and _rmw (the result goes back there); 4 only _mem and _rmw;
+ * 5 (float compares) _imm, br_ and br_..._imm, whose constant takes one word (f32) or two
+ * (f64). Float compares never branch on an inverted compare: NaN makes both false.
  * expr may TRAP(kind). */
 #define NUMERIC_OPS(X)                                                                          \
   X (0x45, i32_eqz, U, I32, I32, u32, u32, a == 0, 0)                                            \
@@ -53,18 +56,18 @@
   X (0x58, i64_le_u, B, I64, I32, u64, u32, a <= b, 2)                                           \
   X (0x59, i64_ge_s, B, I64, I32, i64, u32, a >= b, 2)                                           \
   X (0x5a, i64_ge_u, B, I64, I32, u64, u32, a >= b, 2)                                           \
-  X (0x5b, f32_eq, B, F32, I32, f32, u32, a == b, 0)                                             \
-  X (0x5c, f32_ne, B, F32, I32, f32, u32, a != b, 0)                                             \
-  X (0x5d, f32_lt, B, F32, I32, f32, u32, a < b, 0)                                              \
-  X (0x5e, f32_gt, B, F32, I32, f32, u32, a > b, 0)                                              \
-  X (0x5f, f32_le, B, F32, I32, f32, u32, a <= b, 0)                                             \
-  X (0x60, f32_ge, B, F32, I32, f32, u32, a >= b, 0)                                             \
-  X (0x61, f64_eq, B, F64, I32, f64, u32, a == b, 0)                                             \
-  X (0x62, f64_ne, B, F64, I32, f64, u32, a != b, 0)                                             \
-  X (0x63, f64_lt, B, F64, I32, f64, u32, a < b, 0)                                              \
-  X (0x64, f64_gt, B, F64, I32, f64, u32, a > b, 0)                                              \
-  X (0x65, f64_le, B, F64, I32, f64, u32, a <= b, 0)                                             \
-  X (0x66, f64_ge, B, F64, I32, f64, u32, a >= b, 0)                                             \
+  X (0x5b, f32_eq, B, F32, I32, f32, u32, a == b, 5)                                             \
+  X (0x5c, f32_ne, B, F32, I32, f32, u32, a != b, 5)                                             \
+  X (0x5d, f32_lt, B, F32, I32, f32, u32, a < b, 5)                                              \
+  X (0x5e, f32_gt, B, F32, I32, f32, u32, a > b, 5)                                              \
+  X (0x5f, f32_le, B, F32, I32, f32, u32, a <= b, 5)                                             \
+  X (0x60, f32_ge, B, F32, I32, f32, u32, a >= b, 5)                                             \
+  X (0x61, f64_eq, B, F64, I32, f64, u32, a == b, 5)                                             \
+  X (0x62, f64_ne, B, F64, I32, f64, u32, a != b, 5)                                             \
+  X (0x63, f64_lt, B, F64, I32, f64, u32, a < b, 5)                                              \
+  X (0x64, f64_gt, B, F64, I32, f64, u32, a > b, 5)                                              \
+  X (0x65, f64_le, B, F64, I32, f64, u32, a <= b, 5)                                             \
+  X (0x66, f64_ge, B, F64, I32, f64, u32, a >= b, 5)                                             \
   X (0x67, i32_clz, U, I32, I32, u32, u32, a ? __builtin_clz (a) : 32, 0)                        \
   X (0x68, i32_ctz, U, I32, I32, u32, u32, a ? __builtin_ctz (a) : 32, 0)                        \
   X (0x69, i32_popcnt, U, I32, I32, u32, u32, __builtin_popcount (a), 0)                         \
@@ -198,6 +201,22 @@
   X (0x3d, i64_store16, I64, u64, uint16_t, 2)              \
   X (0x3e, i64_store32, I64, u64, uint32_t, 4)
 
+/* i32 ops whose right operand is a shift or rotate by a constant, fused into one
+ * instruction [op, dst, a, x, k]: dst = a OP (x SHIFT k), k already masked to 0..31.
+ * X(op, shift, op expression on a and t, shift expression on x and k) */
+#define SHIFTED_OPS(X)                                                                          \
+  X (add, shl, a + t, x << k) X (add, shr_u, a + t, x >> k)                                    \
+  X (add, shr_s, a + t, (uint32_t) ((int32_t) x >> k)) X (add, rotl, a + t, ROTL32 (x, k))     \
+  X (sub, shl, a - t, x << k) X (sub, shr_u, a - t, x >> k)                                    \
+  X (sub, shr_s, a - t, (uint32_t) ((int32_t) x >> k)) X (sub, rotl, a - t, ROTL32 (x, k))     \
+  X (and, shl, a & t, x << k) X (and, shr_u, a & t, x >> k)                                    \
+  X (and, shr_s, a & t, (uint32_t) ((int32_t) x >> k)) X (and, rotl, a & t, ROTL32 (x, k))     \
+  X (or, shl, a | t, x << k) X (or, shr_u, a | t, x >> k)                                      \
+  X (or, shr_s, a | t, (uint32_t) ((int32_t) x >> k)) X (or, rotl, a | t, ROTL32 (x, k))       \
+  X (xor, shl, a ^ t, x << k) X (xor, shr_u, a ^ t, x >> k)                                    \
+  X (xor, shr_s, a ^ t, (uint32_t) ((int32_t) x >> k)) X (xor, rotl, a ^ t, ROTL32 (x, k))
+#define ROTL32(x, k) (((x) << (k)) | ((x) >> ((32 - (k)) & 31)))
+
 /* Ops with hand-written handlers. */
 #define CORE_OPS(X)                                                                           \
   X (unreachable) X (jump) X (br_if) X (br_ifz) X (br_table) X (ret) X (call)                \
@@ -230,6 +249,9 @@ typedef enum op_id {
   OP_##name, OP_##name##_addimm, OP_##name##_abs, OP_##name##_imm,
   STORE_OPS (STORE_ENUM)
 #undef STORE_ENUM
+#define SHIFTED_ENUM(op, shift, expr, shift_expr) OP_i32_##op##_##shift,
+  SHIFTED_OPS (SHIFTED_ENUM)
+#undef SHIFTED_ENUM
   OP_COUNT
 } op_id;
 
