@@ -36,10 +36,11 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   };
   wasm_store *store = ctx->store;
   atomic_int *interrupt = &store->interrupt;
+  /* Call frames of this entry are pushed at top, from entry up to (at most) frames_end. */
   const uint32_t entry_depth = store->depth;
-  uint32_t depth = entry_depth;
-  const uint32_t max_depth = store->limits.max_call_depth;
-  call_frame *frames = store->frames;
+  call_frame *const entry = store->frames + entry_depth;
+  call_frame *const frames_end = store->frames + store->limits.max_call_depth;
+  call_frame *top = entry;
   slot_t *const stack_end = store->stack_end;
   wasm_instance *inst = func->inst;
   const uint32_t *ip;
@@ -520,10 +521,10 @@ L_br_table: {
   NEXT ();
 }
 L_ret:
-  if (depth == entry_depth)
+  if (top == entry)
     return 0;
   {
-    call_frame *f = &frames[--depth];
+    call_frame *f = --top;
     ip = f->ip;
     fp = f->fp;
     func = f->func;
@@ -576,7 +577,7 @@ L_call_indirect:
     CHECK_INTERRUPT ();
     if (callee->host)
       {
-        store->depth = depth;
+        store->depth = (uint32_t) (top - store->frames);
         if (exec_call_host (ctx, callee, inst, callee_fp) < 0)
           {
             store->depth = entry_depth;
@@ -588,9 +589,9 @@ L_call_indirect:
       }
     {
       const code_t *code = callee->code;
-      if (depth >= max_depth || callee_fp + code->frame_slots > stack_end)
+      if (top >= frames_end || callee_fp + code->frame_slots > stack_end)
         TRAP (CALL_STACK_EXHAUSTED);
-      frames[depth++] = (call_frame){ ip + len, fp, func };
+      *top++ = (call_frame){ ip + len, fp, func };
       func = callee;
       ctx->current = func;
       fp = callee_fp;
