@@ -784,6 +784,30 @@ static bool stores_back (compiler *c, op_id store, const ventry *addr, const ven
          && c->code[c->last_instr + 4] == offset;
 }
 
+/* Bytes a load (plain or _addimm form) reads, or 0 for any other op. */
+static uint32_t load_width (op_id op)
+{
+  switch (op)
+    {
+#define LOAD_WIDTH(opc, name, type, field, ctype, bytes)                                            \
+    case OP_##name:                                                                              \
+    case OP_##name##_addimm:                                                                     \
+      return bytes;
+      LOAD_OPS (LOAD_WIDTH)
+#undef LOAD_WIDTH
+    default:
+      return 0;
+    }
+}
+
+/* Whether the stored value was just loaded with the store's width: the pair becomes one
+ * memory-to-memory move. (Types match: the validator made the loaded type the stored one.) */
+static bool stores_loaded (compiler *c, const ventry *val, uint32_t bytes)
+{
+  return c->last_instr != NONE && c->last_dst == c->last_instr + 1 && val->slot == val->canon
+         && c->code[c->last_dst] == val->slot && load_width (c->last_op) == bytes;
+}
+
 static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype t, uint32_t bytes)
 {
   uint32_t offset;
@@ -804,6 +828,21 @@ static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype 
       emit_word (c, addr.slot);
       emit_word (c, a);
       emit_word (c, offset);
+      return 0;
+    }
+  if (stores_loaded (c, &val, bytes))
+    {
+      /* [load, dst, saddr, soffset(, sk)] + store -> [mem_moveN, daddr, doffset, saddr, soffset, sk] */
+      bool addimm = c->n - c->last_instr == 5;
+      uint32_t saddr = c->code[c->last_instr + 2], soffset = c->code[c->last_instr + 3];
+      uint32_t sk = addimm ? c->code[c->last_instr + 4] : 0;
+      drop_last_instr (c);
+      emit_op (c, bytes == 1 ? OP_mem_move1 : bytes == 2 ? OP_mem_move2 : bytes == 4 ? OP_mem_move4 : OP_mem_move8);
+      emit_word (c, addr.slot);
+      emit_word (c, offset);
+      emit_word (c, saddr);
+      emit_word (c, soffset);
+      emit_word (c, sk);
       return 0;
     }
   if (val.slot == val.canon && const_operand (c, val.slot, &imm))

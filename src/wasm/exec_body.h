@@ -328,6 +328,20 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   STORE_OPS (STORE_HANDLER)
 #undef STORE_HANDLER
 
+#define MEM_MOVE_HANDLER(n)                                                                   \
+  L_mem_move##n: {                                                                            \
+    uint8_t v_[n];                                                                            \
+    memcpy (v_, mem_base + EA ((uint32_t) (S (3).u32 + ip[5]), ip[4], n), n);                 \
+    memcpy (mem_base + EA (S (1).u32, ip[2], n), v_, n);                                      \
+    ip += 6;                                                                                  \
+    NEXT ();                                                                                  \
+  }
+  MEM_MOVE_HANDLER (1)
+  MEM_MOVE_HANDLER (2)
+  MEM_MOVE_HANDLER (4)
+  MEM_MOVE_HANDLER (8)
+#undef MEM_MOVE_HANDLER
+
 L_memory_size:
   S (1).u64 = inst->mem0->size / WASM_PAGE_SIZE;
   ip += 2;

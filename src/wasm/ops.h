@@ -18,6 +18,8 @@
  *   incbr   [op, dst, x, k, imm32, disp]: dst = x + k, then branch if dst op imm32
  *   moves   [op, n, (dst, src) x n]: 64-bit slot copies, in order
  *   shifted [op, dst, a, x, k]: an i32 op whose right operand is x shifted by k (SHIFTED_OPS)
+ *   mem_moveN [op, daddr, doffset, saddr, soffset, sk]: a load of N bytes from
+ *           ((saddr + sk) mod 2^32) + soffset stored straight to daddr + doffset
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
 #ifndef RUNWASM_WASM_OPS_H
 #define RUNWASM_WASM_OPS_H
@@ -225,7 +227,8 @@
   X (global_set128) X (memory_size) X (memory_grow) X (memory_fill) X (memory_copy)          \
   X (memory_init) X (data_drop) X (table_get) X (table_set) X (table_size) X (table_grow)    \
   X (table_fill) X (table_copy) X (table_init) X (elem_drop) X (ref_func) X (ref_is_null)    \
-  X (simd) X (simd_load) X (simd_load_lane) X (simd_store) X (simd_store_lane)
+  X (simd) X (simd_load) X (simd_load_lane) X (simd_store) X (simd_store_lane)                \
+  X (mem_move1) X (mem_move2) X (mem_move4) X (mem_move8)
 
 /* Every numeric op owns NUM_FORMS consecutive ids, whether or not it has each form; a
  * form's id is the op's id plus its FORM_ offset. Loads own LOAD_FORMS ids, stores
