@@ -550,7 +550,8 @@ static bool const_operand (compiler *c, uint32_t slot, uint32_t *imm)
   return false;
 }
 
-/* The plain load of each value type, whose result a _mem form can take over. */
+/* The plain load of each value type, whose result a _mem form can take over (as it can
+ * the load's _addimm form, the next id). */
 static op_id plain_load (wasm_valtype t)
 {
   switch (t)
@@ -563,13 +564,17 @@ static op_id plain_load (wasm_valtype t)
     }
 }
 
-/* Whether a binary op's right operand b was just loaded by a plain load of type t: then the
- * load folds into the op's _mem form. A commutative op also takes a just-loaded left
- * operand (a and b swap). Gives the load's address slot and offset. */
+/* Whether a binary op's right operand b was just loaded by a plain or _addimm load of type
+ * t: then the load folds into the op's _mem form. A commutative op also takes a just-loaded
+ * left operand (a and b swap). Gives the load's address slot, offset and added constant. */
 static bool loaded_operand (compiler *c, wasm_valtype t, ventry *a, ventry *b, bool commutative,
-                            uint32_t *addr, uint32_t *offset)
+                            uint32_t *addr, uint32_t *offset, uint32_t *k)
 {
-  if (c->last_op != plain_load (t) || c->last_instr + 4 != c->n)
+  if (c->last_op == plain_load (t) && c->last_instr + 4 == c->n)
+    *k = 0;
+  else if (c->last_op == plain_load (t) + ADDR_ADDIMM && c->last_instr + 5 == c->n)
+    *k = c->code[c->last_instr + 4];
+  else
     return false;
   uint32_t dst = c->code[c->last_instr + 1];
   if (!(b->slot == b->canon && dst == b->slot)
@@ -650,8 +655,9 @@ static int compile_numeric (compiler *c, const num_info *ni)
       uint32_t imm;
       bool was_const = live (c) && ni->fuse >= 1 && ni->fuse <= 3 && b.slot == b.canon
                        && const_operand (c, b.slot, &imm);
-      uint32_t addr = 0, offset = 0;
-      bool was_load = !was_const && live (c) && ni->fuse >= 3 && loaded_operand (c, ni->in, &a, &b, ni->commutative, &addr, &offset);
+      uint32_t addr = 0, offset = 0, addr_k = 0;
+      bool was_load = !was_const && live (c) && ni->fuse >= 3 && ni->fuse <= 4
+                      && loaded_operand (c, ni->in, &a, &b, ni->commutative, &addr, &offset, &addr_k);
       op_id shifted = OP_COUNT;
       uint32_t x = 0, k = 0;
       bool was_shift = !was_const && !was_load && live (c) && shifted_operand (c, ni, &a, &b, &shifted, &x, &k);
@@ -695,6 +701,7 @@ static int compile_numeric (compiler *c, const num_info *ni)
           emit_word (c, a.slot);
           emit_word (c, addr);
           emit_word (c, offset);
+          emit_word (c, addr_k);
           c->last_mem_type = ni->in;
         }
       else
@@ -775,13 +782,13 @@ static bool stores_back (compiler *c, op_id store, const ventry *addr, const ven
 {
   static const op_id plain_store[] = { [WASM_I32] = OP_i32_store, [WASM_I64] = OP_i64_store,
                                        [WASM_F32] = OP_f32_store, [WASM_F64] = OP_f64_store };
-  if (c->last_instr == NONE || c->last_instr + 5 != c->n || c->last_dst != c->last_instr + 1
+  if (c->last_instr == NONE || c->last_instr + 6 != c->n || c->last_dst != c->last_instr + 1
       || c->last_op < OP_i32_eqz || c->last_op >= OP_i32_load /* not a numeric op */
       || (c->last_op - OP_i32_eqz) % NUM_FORMS != FORM_MEM)
     return false;
   return val->slot == val->canon && c->code[c->last_dst] == val->slot
          && plain_store[c->last_mem_type] == store && c->code[c->last_instr + 3] == addr->slot
-         && c->code[c->last_instr + 4] == offset;
+         && c->code[c->last_instr + 4] == offset && c->code[c->last_instr + 5] == 0;
 }
 
 /* Bytes a load (plain or _addimm form) reads, or 0 for any other op. */

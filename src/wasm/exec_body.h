@@ -6,7 +6,12 @@
 
 int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 {
+  /* Ids no handler implements (a form an op does not have) lead to bad_op, a trap, should
+   * the translator ever emit one: never to a null jump. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
   static const void *const labels[OP_COUNT] = {
+    [0 ... OP_COUNT - 1] = &&L_bad_op,
 #define CORE_LABEL(name) [OP_##name] = &&L_##name,
     CORE_OPS (CORE_LABEL)
 #undef CORE_LABEL
@@ -34,6 +39,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #undef ADDR_LABELS
 #undef STORE_LABELS
   };
+#pragma GCC diagnostic pop
   wasm_store *store = ctx->store;
   atomic_int *interrupt = &store->interrupt;
   /* Call frames of this entry are pushed at top, from entry up to (at most) frames_end. */
@@ -183,9 +189,9 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define MEM_HANDLER(name, fin, fout, expr)                                                    \
   L_##name##_mem: {                                                                           \
     __typeof__ (fp->fin) a = S (2).fin, b;                                                    \
-    memcpy (&b, mem_base + EA (S (3).u32, ip[4], sizeof b), sizeof b);                        \
+    memcpy (&b, mem_base + EA ((uint32_t) (S (3).u32 + ip[5]), ip[4], sizeof b), sizeof b);   \
     SET_##fout (S (1), (expr));                                                               \
-    ip += 5;                                                                                  \
+    ip += 6;                                                                                  \
     NEXT ();                                                                                  \
   }                                                                                           \
   L_##name##_rmw: {                                                                           \
@@ -513,6 +519,8 @@ L_global_set128:
   /* ---- Control ---- */
 L_unreachable:
   TRAP (UNREACHABLE);
+L_bad_op:
+  TRAP_MSG (HOST, "internal error: invalid instruction");
 L_jump:
   JUMP (1);
 L_br_if:

@@ -12,7 +12,8 @@
  *   call_moves [op, func, base, n, (dst, src) x n]: moves arguments from locals, then calls
  *   load_abs [op, dst, k, offset], store_abs [op, k, value, offset]: constant address k
  *   store_imm [op, addr, imm32, offset]: stores a constant (imm32 sign-extended)
- *   mem     [op, dst, a, addr, offset]: a op (the value loaded from addr + offset)
+ *   mem     [op, dst, a, addr, offset, k]: a op (the value loaded from ((addr + k) mod 2^32)
+ *           + offset)
  *   rmw     [op, addr, a, offset]: the same, with the result stored back to addr + offset
  *   addbr   [op, dst, x, y, b, disp]: dst = x + y, then branch if dst op slot b
  *   incbr   [op, dst, x, k, imm32, disp]: dst = x + k, then branch if dst op imm32

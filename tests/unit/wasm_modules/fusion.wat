@@ -80,6 +80,27 @@
     (i64.store (i32.const 64) (local.get 1))
     (local.set 2 (i32.const 64))
     (i64.extend_i32_u (i32.reinterpret_f32 (f32.div (f32.reinterpret_i32 (i32.wrap_i64 (local.get 0))) (f32.load (local.get 2)) (block)))))
+  (func (export "f_f64_mul_mem_addimm") (param i64 i64) (result i64) (local i32)
+    (i64.store (i32.const 72) (local.get 1))
+    (local.set 2 (i32.const 80))
+    (i64.reinterpret_f64 (f64.mul (f64.reinterpret_i64 (local.get 0)) (f64.load offset=4 (i32.add (local.get 2) (i32.const -12))))))
+  (func (export "r_f64_mul_mem_addimm") (param i64 i64) (result i64) (local i32)
+    (i64.store (i32.const 72) (local.get 1))
+    (local.set 2 (i32.const 80))
+    (i64.reinterpret_f64 (f64.mul (f64.reinterpret_i64 (local.get 0)) (f64.load offset=4 (i32.add (local.get 2) (i32.const -12))) (block))))
+  ;; float compares have no _mem form: a loaded operand stays a load
+  (func (export "f_float_compare_loaded") (param i64 i64) (result i64) (local i32)
+    (i64.store (i32.const 64) (local.get 1))
+    (local.set 2 (i32.const 64))
+    (i64.add
+      (i64.extend_i32_u (f64.gt (f64.reinterpret_i64 (local.get 0)) (f64.load (local.get 2))))
+      (i64.extend_i32_u (f64.lt (f64.load (local.get 2)) (f64.const 2)))))
+  (func (export "r_float_compare_loaded") (param i64 i64) (result i64) (local i32)
+    (i64.store (i32.const 64) (local.get 1))
+    (local.set 2 (i32.const 64))
+    (i64.add
+      (i64.extend_i32_u (f64.gt (f64.reinterpret_i64 (local.get 0)) (f64.load (local.get 2))))
+      (i64.extend_i32_u (f64.lt (f64.load (local.get 2)) (f64.const 2) (block)))))
   ;; read-modify-write: mem[p] = mem[p] op x (_rmw), and one store to another offset that
   ;; must not fuse
   (func (export "f_i64_add_rmw") (param i64 i64) (result i64) (local i32)
