@@ -65,6 +65,10 @@ typedef struct compiler {
   uint32_t last_instr;
   op_id last_op;
   uint32_t last_dst; /* word of the last instruction's single result slot, or NONE */
+  /* The same for the instruction right before it (NONE if a barrier came between): what a
+   * peephole sees again when it drops the last instruction. */
+  uint32_t prev_instr, prev_dst;
+  op_id prev_op;
   /* The last `moves` instruction, while nothing follows it: further copies join it. */
   uint32_t moves_at;
   /* The last i32/i64 add (or add_imm) and, after a _mem op, the type it loaded: a
@@ -122,6 +126,9 @@ static void emit_word (compiler *c, uint32_t w)
 /* Start an instruction; returns its position. */
 static uint32_t emit_op (compiler *c, op_id op)
 {
+  c->prev_instr = c->last_instr;
+  c->prev_op = c->last_op;
+  c->prev_dst = c->last_dst;
   c->last_instr = c->n;
   c->last_op = op;
   c->last_dst = NONE;
@@ -138,7 +145,12 @@ static void emit_u64 (compiler *c, uint64_t v)
 static void emit_ptr (compiler *c, const void *p) { emit_u64 (c, (uint64_t) (uintptr_t) p); }
 
 /* No peephole may look back across this point. */
-static void peephole_barrier (compiler *c) { c->last_instr = NONE; c->last_op = OP_COUNT; c->last_dst = NONE; }
+static void peephole_barrier (compiler *c)
+{
+  c->last_instr = c->prev_instr = NONE;
+  c->last_op = c->prev_op = OP_COUNT;
+  c->last_dst = c->prev_dst = NONE;
+}
 
 /* A position later code jumps to: besides the peepholes, nothing may join an instruction
  * before it, and the locals may hold anything. */
@@ -150,10 +162,16 @@ static void label_here (compiler *c)
   memset (c->zero_known, 0, sizeof c->zero_known);
 }
 
+/* Remove the last instruction (a peephole is replacing it): the one before becomes the last
+ * again, so a chain of fusions can continue. */
 static void drop_last_instr (compiler *c)
 {
   c->n = c->last_instr;
-  peephole_barrier (c);
+  c->last_instr = c->prev_instr;
+  c->last_op = c->prev_op;
+  c->last_dst = c->prev_dst;
+  c->prev_instr = c->prev_dst = NONE;
+  c->prev_op = OP_COUNT;
   c->moves_at = NONE;
   if (c->add_at != NONE && c->add_at >= c->n)
     c->add_at = NONE;
@@ -687,9 +705,23 @@ static int compile_numeric (compiler *c, const num_info *ni)
       else if (was_shift)
         {
           drop_last_instr (c);
-          emit_op (c, shifted);
-          emit_word (c, c->vs[c->vn - 1].canon);
-          emit_word (c, a.slot);
+          if (shifted == OP_i32_or_shr_u && c->last_op == OP_i32_shl_imm && c->last_dst == c->last_instr + 1
+              && c->code[c->last_dst] == a.slot && a.slot == a.canon)
+            {
+              /* (y << k1) | (x >> k2), as unaligned copies and rotations compute it */
+              uint32_t y = c->code[c->last_instr + 2], k1 = c->code[c->last_instr + 3] & 31;
+              drop_last_instr (c);
+              emit_op (c, OP_i32_funnel);
+              emit_word (c, c->vs[c->vn - 1].canon);
+              emit_word (c, y);
+              emit_word (c, k1);
+            }
+          else
+            {
+              emit_op (c, shifted);
+              emit_word (c, c->vs[c->vn - 1].canon);
+              emit_word (c, a.slot);
+            }
           emit_word (c, x);
           emit_word (c, k);
         }
@@ -2011,8 +2043,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   c.r = (reader){ body, body + len, body - file_offset, err };
   c.type = &m->types[m->func_type[func_index]];
   c.last_instr = NONE;
-  c.last_dst = NONE;
-  c.last_op = OP_COUNT;
+  peephole_barrier (&c);
   int rc = -1;
   if (read_locals (&c) < 0)
     goto out;

@@ -280,6 +280,10 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   }
   SHIFTED_OPS (SHIFTED_HANDLER)
 #undef SHIFTED_HANDLER
+L_i32_funnel:
+  SET_u32 (S (1), (S (2).u32 << ip[3]) | (S (4).u32 >> ip[5]));
+  ip += 6;
+  NEXT ();
 
   /* ---- Memory ---- */
 #define LOAD_HANDLER(opc, name, type, field, ctype, bytes)                                     \
