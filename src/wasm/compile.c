@@ -847,6 +847,32 @@ static bool stores_loaded (compiler *c, const ventry *val, uint32_t bytes)
          && c->code[c->last_dst] == val->slot && load_width (c->last_op) == bytes;
 }
 
+/* `mem[p] += x * y` (y in a register or loaded): when the value an f32/f64 add_rmw adds is a
+ * temporary the multiply just before it computed, the two become one muladd instruction.
+ * The product is rounded before the add, as the separate instructions do (no fused
+ * multiply-add: exec.c is built with -ffp-contract=off). */
+static bool emit_muladd (compiler *c, op_id rmw, uint32_t a, uint32_t caddr, uint32_t coffset)
+{
+  op_id mul = rmw == OP_f64_add_rmw ? OP_f64_mul : rmw == OP_f32_add_rmw ? OP_f32_mul : OP_COUNT;
+  if (mul == OP_COUNT || c->last_instr == NONE || c->last_dst != c->last_instr + 1
+      || c->code[c->last_dst] != a || a < c->locals_slots
+      || (c->last_op != mul && c->last_op != mul + FORM_MEM))
+    return false;
+  bool loaded = c->last_op == mul + FORM_MEM;
+  uint32_t operands[4], n = loaded ? 4 : 2; /* x, y or x, baddr, boffset, bk */
+  memcpy (operands, c->code + c->last_instr + 2, n * sizeof *operands);
+  drop_last_instr (c);
+  if (rmw == OP_f64_add_rmw)
+    emit_op (c, loaded ? OP_f64_muladd_mem_rmw : OP_f64_muladd_rmw);
+  else
+    emit_op (c, loaded ? OP_f32_muladd_mem_rmw : OP_f32_muladd_rmw);
+  emit_word (c, caddr);
+  for (uint32_t i = 0; i < n; i++)
+    emit_word (c, operands[i]);
+  emit_word (c, coffset);
+  return true;
+}
+
 static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype t, uint32_t bytes)
 {
   uint32_t offset;
@@ -863,6 +889,8 @@ static int compile_store (compiler *c, op_id op, const char *name, wasm_valtype 
       uint32_t a = c->code[c->last_instr + 2];
       op_id rmw = c->last_op - FORM_MEM + FORM_RMW;
       drop_last_instr (c);
+      if (emit_muladd (c, rmw, a, addr.slot, offset))
+        return 0;
       emit_op (c, rmw);
       emit_word (c, addr.slot);
       emit_word (c, a);

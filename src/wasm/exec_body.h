@@ -280,6 +280,30 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   }
   SHIFTED_OPS (SHIFTED_HANDLER)
 #undef SHIFTED_HANDLER
+#define MULADD_HANDLERS(t, ctype)                                                             \
+  L_##t##_muladd_rmw: {                                                                       \
+    ctype x = S (2).t, y = S (3).t, m = x * y, v;                                             \
+    uint8_t *p_ = mem_base + EA (S (1).u32, ip[4], sizeof v);                                 \
+    memcpy (&v, p_, sizeof v);                                                                \
+    v = m + v;                                                                                \
+    memcpy (p_, &v, sizeof v);                                                                \
+    ip += 5;                                                                                  \
+    NEXT ();                                                                                  \
+  }                                                                                           \
+  L_##t##_muladd_mem_rmw: {                                                                   \
+    ctype x = S (2).t, y, v;                                                                  \
+    memcpy (&y, mem_base + EA ((uint32_t) (S (3).u32 + ip[5]), ip[4], sizeof y), sizeof y);   \
+    ctype m = x * y;                                                                          \
+    uint8_t *p_ = mem_base + EA (S (1).u32, ip[6], sizeof v);                                 \
+    memcpy (&v, p_, sizeof v);                                                                \
+    v = m + v;                                                                                \
+    memcpy (p_, &v, sizeof v);                                                                \
+    ip += 7;                                                                                  \
+    NEXT ();                                                                                  \
+  }
+  MULADD_HANDLERS (f32, float)
+  MULADD_HANDLERS (f64, double)
+#undef MULADD_HANDLERS
 L_i32_funnel:
   SET_u32 (S (1), (S (2).u32 << ip[3]) | (S (4).u32 >> ip[5]));
   ip += 6;

@@ -20,6 +20,9 @@
  *   moves   [op, n, (dst, src) x n]: 64-bit slot copies, in order
  *   shifted [op, dst, a, x, k]: an i32 op whose right operand is x shifted by k (SHIFTED_OPS)
  *   i32_funnel [op, dst, y, k1, x, k2]: dst = (y << k1) | (x >> k2), counts masked to 0..31
+ *   f64_muladd_rmw [op, caddr, x, y, coffset]: mem[caddr + coffset] += x * y (f32 alike)
+ *   f64_muladd_mem_rmw [op, caddr, x, baddr, boffset, bk, coffset]: the same with y loaded
+ *           from ((baddr + bk) mod 2^32) + boffset
  *   mem_moveN [op, daddr, doffset, saddr, soffset, sk]: a load of N bytes from
  *           ((saddr + sk) mod 2^32) + soffset stored straight to daddr + doffset
  * dst/a/b are frame slot indices; disp is relative to the op's first word. */
@@ -230,7 +233,8 @@
   X (memory_init) X (data_drop) X (table_get) X (table_set) X (table_size) X (table_grow)    \
   X (table_fill) X (table_copy) X (table_init) X (elem_drop) X (ref_func) X (ref_is_null)    \
   X (simd) X (simd_load) X (simd_load_lane) X (simd_store) X (simd_store_lane)                \
-  X (mem_move1) X (mem_move2) X (mem_move4) X (mem_move8) X (i32_funnel)
+  X (mem_move1) X (mem_move2) X (mem_move4) X (mem_move8) X (i32_funnel)                    \
+  X (f32_muladd_rmw) X (f64_muladd_rmw) X (f32_muladd_mem_rmw) X (f64_muladd_mem_rmw)
 
 /* Every numeric op owns NUM_FORMS consecutive ids, whether or not it has each form; a
  * form's id is the op's id plus its FORM_ offset. Loads own LOAD_FORMS ids, stores
