@@ -550,6 +550,16 @@ static const num_info *numeric_info (uint32_t opcode)
   return i < sizeof numeric_table / sizeof *numeric_table && numeric_table[i].name ? &numeric_table[i] : NULL;
 }
 
+/* Whether the last instruction is a const64 (i64, f64, or f32 bits zero-extended) putting
+ * its 64 bits into `slot`. */
+static bool const64_operand (compiler *c, uint32_t slot, uint64_t *bits)
+{
+  if (c->last_op != OP_const64 || c->last_instr + 4 != c->n || c->code[c->last_instr + 1] != slot)
+    return false;
+  *bits = c->code[c->last_instr + 2] | (uint64_t) c->code[c->last_instr + 3] << 32;
+  return true;
+}
+
 /* Whether the last instruction put a constant into `slot` that fits an immediate word (i64
  * constants must survive sign extension from 32 bits); the caller checked the slot's type. */
 static bool const_operand (compiler *c, uint32_t slot, uint32_t *imm)
@@ -559,13 +569,11 @@ static bool const_operand (compiler *c, uint32_t slot, uint32_t *imm)
       *imm = c->code[c->last_instr + 2];
       return true;
     }
-  if (c->last_op == OP_const64 && c->last_instr + 4 == c->n && c->code[c->last_instr + 1] == slot)
-    {
-      uint64_t v = c->code[c->last_instr + 2] | (uint64_t) c->code[c->last_instr + 3] << 32;
-      *imm = (uint32_t) v;
-      return (uint64_t) (int64_t) (int32_t) *imm == v;
-    }
-  return false;
+  uint64_t v;
+  if (!const64_operand (c, slot, &v))
+    return false;
+  *imm = (uint32_t) v;
+  return (uint64_t) (int64_t) (int32_t) *imm == v;
 }
 
 /* The plain load of each value type, whose result a _mem form can take over (as it can
@@ -582,6 +590,21 @@ static op_id plain_load (wasm_valtype t)
     }
 }
 
+/* Whether the last instruction computed a binary op's right operand b, or (for a
+ * commutative op) its left operand a; in that case a and b swap, so b is always the one. */
+static bool last_result_is_operand (compiler *c, ventry *a, ventry *b, bool commutative)
+{
+  uint32_t dst = c->code[c->last_instr + 1];
+  if (b->slot == b->canon && dst == b->slot)
+    return true;
+  if (!commutative || a->slot != a->canon || dst != a->slot || b->slot == dst)
+    return false;
+  ventry tmp = *a;
+  *a = *b;
+  *b = tmp;
+  return true;
+}
+
 /* Whether a binary op's right operand b was just loaded by a plain or _addimm load of type
  * t: then the load folds into the op's _mem form. A commutative op also takes a just-loaded
  * left operand (a and b swap). Gives the load's address slot, offset and added constant. */
@@ -594,16 +617,8 @@ static bool loaded_operand (compiler *c, wasm_valtype t, ventry *a, ventry *b, b
     *k = c->code[c->last_instr + 4];
   else
     return false;
-  uint32_t dst = c->code[c->last_instr + 1];
-  if (!(b->slot == b->canon && dst == b->slot)
-      && !(commutative && a->slot == a->canon && dst == a->slot && b->slot != dst))
+  if (!last_result_is_operand (c, a, b, commutative))
     return false;
-  if (dst != b->slot)
-    {
-      ventry tmp = *a;
-      *a = *b;
-      *b = tmp;
-    }
   *addr = c->code[c->last_instr + 2];
   *offset = c->code[c->last_instr + 3];
   return true;
@@ -631,28 +646,10 @@ static bool shifted_operand (compiler *c, const num_info *ni, ventry *a, ventry 
   *op = shifted_op (ni->op, c->last_op);
   if (*op == OP_COUNT)
     return false;
-  uint32_t dst = c->code[c->last_instr + 1];
-  if (!(b->slot == b->canon && dst == b->slot)
-      && !(ni->commutative && a->slot == a->canon && dst == a->slot && b->slot != dst))
+  if (!last_result_is_operand (c, a, b, ni->commutative))
     return false;
-  if (dst != b->slot)
-    {
-      ventry tmp = *a;
-      *a = *b;
-      *b = tmp;
-    }
   *x = c->code[c->last_instr + 2];
   *k = c->code[c->last_instr + 3] & 31;
-  return true;
-}
-
-/* Whether the last instruction put a float constant (const64: f32 bits zero-extended, or
- * f64 bits) into `slot`. */
-static bool float_const_operand (compiler *c, uint32_t slot, uint64_t *bits)
-{
-  if (c->last_op != OP_const64 || c->last_instr + 4 != c->n || c->code[c->last_instr + 1] != slot)
-    return false;
-  *bits = c->code[c->last_instr + 2] | (uint64_t) c->code[c->last_instr + 3] << 32;
   return true;
 }
 
@@ -683,7 +680,7 @@ static int compile_numeric (compiler *c, const num_info *ni)
       if (!live (c))
         return 0;
       uint64_t fconst;
-      if (live (c) && ni->fuse == 5 && b.slot == b.canon && float_const_operand (c, b.slot, &fconst))
+      if (live (c) && ni->fuse == 5 && b.slot == b.canon && const64_operand (c, b.slot, &fconst))
         {
           /* [op_imm, dst, a, bits...]: the constant in one word (f32) or two (f64) */
           drop_last_instr (c);

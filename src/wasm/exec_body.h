@@ -16,15 +16,15 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     CORE_OPS (CORE_LABEL)
 #undef CORE_LABEL
 #define IMM_LABEL(name) [OP_##name##_imm] = &&L_##name##_imm,
-#define BR_LABELS(name) [OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm, \
-                        [OP_addbr_##name] = &&L_addbr_##name, [OP_incbr_##name] = &&L_incbr_##name,
+#define BR_LABELS(name) [OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm,
+#define ADD_BR_LABELS(name) [OP_addbr_##name] = &&L_addbr_##name, [OP_incbr_##name] = &&L_incbr_##name,
 #define MEM_LABEL(name) [OP_##name##_mem] = &&L_##name##_mem, [OP_##name##_rmw] = &&L_##name##_rmw,
 #define FUSE_LABELS_0(name)
 #define FUSE_LABELS_1(name) IMM_LABEL (name)
-#define FUSE_LABELS_2(name) IMM_LABEL (name) BR_LABELS (name)
+#define FUSE_LABELS_2(name) IMM_LABEL (name) BR_LABELS (name) ADD_BR_LABELS (name)
 #define FUSE_LABELS_3(name) IMM_LABEL (name) MEM_LABEL (name)
 #define FUSE_LABELS_4(name) MEM_LABEL (name)
-#define FUSE_LABELS_5(name) IMM_LABEL (name) [OP_br_##name] = &&L_br_##name, [OP_br_##name##_imm] = &&L_br_##name##_imm,
+#define FUSE_LABELS_5(name) IMM_LABEL (name) BR_LABELS (name)
 #define NUM_LABEL(opc, name, shape, tin, tout, fin, fout, expr, fuse) [OP_##name] = &&L_##name, FUSE_LABELS_##fuse (name)
     NUMERIC_OPS (NUM_LABEL)
 #undef NUM_LABEL
@@ -207,6 +207,15 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 #define FUSE_HANDLERS_1(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr)
 #define FUSE_HANDLERS_3(name, fin, fout, expr) IMM_HANDLER (name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
 #define FUSE_HANDLERS_4(name, fin, fout, expr) MEM_HANDLER (name, fin, fout, expr)
+/* Compare-and-branch on two registers. */
+#define BR_HANDLER(name, fin, expr)                                                           \
+  L_br_##name: {                                                                              \
+    __typeof__ (fp->fin) a = S (1).fin, b = S (2).fin;                                        \
+    if (expr)                                                                                 \
+      JUMP (3);                                                                               \
+    ip += 4;                                                                                  \
+    NEXT ();                                                                                  \
+  }
 /* Float compares: the constant is the operand's width, one or two words. */
 #define FUSE_HANDLERS_5(name, fin, fout, expr)                                                \
   L_##name##_imm: {                                                                           \
@@ -216,13 +225,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     ip += 3 + sizeof b / 4;                                                                   \
     NEXT ();                                                                                  \
   }                                                                                           \
-  L_br_##name: {                                                                              \
-    __typeof__ (fp->fin) a = S (1).fin, b = S (2).fin;                                        \
-    if (expr)                                                                                 \
-      JUMP (3);                                                                               \
-    ip += 4;                                                                                  \
-    NEXT ();                                                                                  \
-  }                                                                                           \
+  BR_HANDLER (name, fin, expr)                                                                \
   L_br_##name##_imm: {                                                                        \
     __typeof__ (fp->fin) a = S (1).fin, b;                                                    \
     memcpy (&b, ip + 2, sizeof b);                                                            \
@@ -233,13 +236,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   }
 #define FUSE_HANDLERS_2(name, fin, fout, expr)                                                \
   IMM_HANDLER (name, fin, fout, expr)                                                         \
-  L_br_##name: {                                                                              \
-    __typeof__ (fp->fin) a = S (1).fin, b = S (2).fin;                                        \
-    if (expr)                                                                                 \
-      JUMP (3);                                                                               \
-    ip += 4;                                                                                  \
-    NEXT ();                                                                                  \
-  }                                                                                           \
+  BR_HANDLER (name, fin, expr)                                                                \
   L_br_##name##_imm: {                                                                        \
     __typeof__ (fp->fin) a = S (1).fin, b = (__typeof__ (fp->fin)) (int32_t) ip[2];           \
     if (expr)                                                                                 \
@@ -753,6 +750,8 @@ trap:
 #undef MEM_HANDLER
 #undef IMM_LABEL
 #undef BR_LABELS
+#undef ADD_BR_LABELS
+#undef BR_HANDLER
 #undef MEM_LABEL
 #undef FUSE_LABELS_0
 #undef FUSE_LABELS_1
