@@ -15,7 +15,7 @@ BUILD    := build
 ENGINE_SRCS  := $(wildcard src/wasm/*.c)
 WASI_SRCS    := $(wildcard src/wasi/*.c)
 WAT_SRCS     := $(wildcard src/wat/*.c)
-RUNTIME_SRCS := $(wildcard src/common/*.c src/runtime/*.c src/linux/*.c src/handlers/*.c) \
+RUNTIME_SRCS := $(wildcard src/common/*.c src/runtime/*.c src/linux/*.c src/handlers/*.c src/node/*.c) \
                 $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 ALL_SRCS     := $(ENGINE_SRCS) $(WASI_SRCS) $(WAT_SRCS) $(RUNTIME_SRCS)
 

@@ -44,7 +44,8 @@ int cli_parse_id_only (int argc, char **argv, const char *help, const char **id)
   X (resume, "thaw a paused container")                                                           \
   X (update, "change a container's cgroup resources")                                          \
   X (spec, "write a default config.json")                                                        \
-  X (features, "print the features this runtime supports as JSON")
+  X (features, "print the features this runtime supports as JSON")                               \
+  X (node, "install or uninstall runwasm as a Kubernetes node's runtime handler")
 
 #define CLI_DECLARE(name, summary) int cmd_##name (struct cli_globals *g, int argc, char **argv);
 CLI_COMMANDS (CLI_DECLARE)
