@@ -27,12 +27,15 @@ static const char help[] =
   "  --crio-annotations yes|no|auto  list allowed_annotations in the CRI-O drop-in (auto:\n"
   "                         as `crio config` accepts)\n"
   "  --restart-attempts N   tries before a restart counts as failed (default 3)\n"
-  "  --systemctl PROGRAM    what restarts units (default systemctl)\n";
+  "  --systemctl PROGRAM    what restarts units (default systemctl)\n"
+  "  --containerd-config FILE  containerd's config (default /etc/containerd/config.toml)\n"
+  "  --state-dir DIR        runwasm's state directory for the handler (default: containerd's\n"
+  "                         /run/containerd/runc/<namespace>; CRI-O: /run/<handler>)\n";
 
 int cmd_node (struct cli_globals *g, int argc, char **argv)
 {
   enum { OPT_ROOT = 256, OPT_RUNTIME, OPT_HANDLER, OPT_BIN_DIR, OPT_BINARY, OPT_ENTER, OPT_NO_RESTART,
-         OPT_NO_CHECK, OPT_CRIO_ANN, OPT_ATTEMPTS, OPT_SYSTEMCTL };
+         OPT_NO_CHECK, OPT_CRIO_ANN, OPT_ATTEMPTS, OPT_SYSTEMCTL, OPT_CONTAINERD_CONFIG, OPT_STATE_DIR };
   static const struct option options[] = {
     { "host-root", required_argument, NULL, OPT_ROOT },
     { "runtime", required_argument, NULL, OPT_RUNTIME },
@@ -45,12 +48,14 @@ int cmd_node (struct cli_globals *g, int argc, char **argv)
     { "crio-annotations", required_argument, NULL, OPT_CRIO_ANN },
     { "restart-attempts", required_argument, NULL, OPT_ATTEMPTS },
     { "systemctl", required_argument, NULL, OPT_SYSTEMCTL },
+    { "containerd-config", required_argument, NULL, OPT_CONTAINERD_CONFIG },
+    { "state-dir", required_argument, NULL, OPT_STATE_DIR },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   struct node_options o = {
     .host_root = "/", .handler = "runwasm", .bin_dir = "/usr/local/bin", .binary = "/proc/self/exe",
-    .systemctl = "systemctl", .restart = true, .check = true, .crio_annotations = -1, .restart_attempts = 3,
+    .systemctl = "systemctl", .containerd_config = "/etc/containerd/config.toml", .restart = true, .check = true, .crio_annotations = -1, .restart_attempts = 3,
   };
   (void) g;
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
@@ -94,6 +99,8 @@ int cmd_node (struct cli_globals *g, int argc, char **argv)
           return cli_usage_error ("node", "--restart-attempts must be at least 1");
         break;
       case OPT_SYSTEMCTL: o.systemctl = optarg; break;
+      case OPT_CONTAINERD_CONFIG: o.containerd_config = optarg; break;
+      case OPT_STATE_DIR: o.state_dir = optarg; break;
       case 'h': fputs (help, stdout); return 0;
       default: return cli_usage_error ("node", "unknown or incomplete option `%s`", argv[optind - 1]);
       }
@@ -101,8 +108,8 @@ int cmd_node (struct cli_globals *g, int argc, char **argv)
     return cli_usage_error ("node", "unexpected argument `%s`", argv[optind]);
   for (size_t n = strlen (o.host_root); n > 1 && o.host_root[n - 1] == '/'; n--)
     ((char *) o.host_root)[n - 1] = '\0';
-  if (o.host_root[0] != '/' || o.bin_dir[0] != '/')
-    return cli_usage_error ("node", "--host-root and --bin-dir must be absolute paths");
+  if (o.host_root[0] != '/' || o.bin_dir[0] != '/' || o.containerd_config[0] != '/' || (o.state_dir && o.state_dir[0] != '/'))
+    return cli_usage_error ("node", "--host-root, --bin-dir, --containerd-config and --state-dir must be absolute paths");
   if (!*o.handler || strchr (o.handler, '/'))
     return cli_usage_error ("node", "--handler: `%s` is not a handler name", o.handler);
   struct rw_error *err = NULL;

@@ -323,7 +323,7 @@ static int restart_runtime (const struct node_options *o, enum node_runtime rt, 
             break;
           node_log ("%s did not come back: %s", units[u], out && *out ? out : "(no output)");
           if (attempt >= o->restart_attempts)
-            return rw_error_set (err, EIO, "restart `%s` failed %d times; see `journalctl -u %s`", units[u], attempt, units[u]);
+            return rw_error_set (err, 0, "restart `%s` failed %d times; see `journalctl -u %s`", units[u], attempt, units[u]);
           sleep ((unsigned) attempt);
         }
       node_log ("%s restarted", units[u]);
@@ -415,20 +415,21 @@ static int run (const struct node_options *o, bool install, struct rw_error **er
         }
       if (changed == 0)
         node_log ("%s: handler %s %s", runtime_names[rt], o->handler, install ? "already registered" : "not registered");
-      if (changed && marker && node_write (marker, "", 0, err) < 0)
+      if (changed && o->restart && marker && node_write (marker, "", 0, err) < 0)
         {
           node_changes_undo (&ch);
           node_changes_free (&ch);
           return -1;
         }
-      if (!node_exists (marker))
+      if (!o->restart)
         {
+          if (changed)
+            node_log ("%s: --no-restart: restart it yourself to apply the change", runtime_names[rt]);
           node_changes_free (&ch);
           continue;
         }
-      if (!o->restart)
+      if (!node_exists (marker))
         {
-          node_log ("%s: --no-restart: restart it yourself to apply the change", runtime_names[rt]);
           node_changes_free (&ch);
           continue;
         }

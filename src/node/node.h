@@ -19,6 +19,8 @@ struct node_options {
   const char *bin_dir;      /* where the binary goes, as the node sees it (/usr/local/bin) */
   const char *binary;       /* the runwasm to install (/proc/self/exe) */
   const char *systemctl;    /* program that restarts units (systemctl) */
+  const char *containerd_config; /* containerd's config file, as the node sees it */
+  const char *state_dir;    /* runwasm's --root for the handler (NULL: the runtime's default) */
   bool want[NODE_RUNTIMES]; /* runtimes asked for; none = every one found */
   bool restart;             /* restart the runtime after a change */
   bool check;               /* validate with the runtime's own parser when it is there */
@@ -73,8 +75,8 @@ bool node_containerd_present (const struct node_options *o, enum node_runtime rt
 /* The edit itself, on one file's text (exposed for the unit test): version_hint is used when
  * the text has no `version` (a k3s template based on "base"); template: a Go template. */
 int node_containerd_edit (const char *text, size_t len, const char *name, bool template, int version_hint,
-                          const char *handler, const char *binary_path, bool install, char **out,
-                          size_t *out_len, struct rw_error **err);
+                          const char *handler, const char *binary_path, const char *state_dir, bool install,
+                          char **out, size_t *out_len, struct rw_error **err);
 
 /* CRI-O (node_crio.c), same conventions. */
 int node_crio_apply (const struct node_options *o, bool install, struct node_changes *changes,

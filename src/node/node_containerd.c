@@ -98,7 +98,7 @@ static int config_version (const struct toml_doc *d, bool template, int hint, co
   if (!v)
     return template && hint ? hint : 1; /* containerd reads a file without `version` as 1 */
   if (v->type != TOML_INTEGER || v->integer < 1 || v->integer > 3)
-    return rw_error_set (err, EINVAL, "%s: unsupported containerd config `version` (1, 2 and 3 are known)", name);
+    return rw_error_set (err, 0, "%s: unsupported containerd config `version` (1, 2 and 3 are known)", name);
   return (int) v->integer;
 }
 
@@ -134,14 +134,16 @@ static char *default_systemd_cgroup (const struct toml_doc *d, const char *text,
   return NULL;
 }
 
-static char *handler_block (int version, const char *handler, const char *binary_path, const char *systemd)
+static char *handler_block (int version, const char *handler, const char *binary_path, const char *systemd,
+                            const char *state_dir)
 {
   cleanup_free char *plugin = toml_key (cri_plugin (version));
   cleanup_free char *name = toml_key (handler);
   cleanup_free char *bin = toml_string (binary_path);
   cleanup_free char *quoted = toml_string (handler);
+  cleanup_free char *root = state_dir ? toml_string (state_dir) : strdup ("");
   char *out = NULL;
-  if (!plugin || !name || !bin || !quoted)
+  if (!plugin || !name || !bin || !quoted || !root)
     return NULL;
   if (asprintf (&out,
                 "# Runtime handler %s, added by `runwasm node install` (`runwasm node uninstall` removes it).\n"
@@ -152,9 +154,10 @@ static char *handler_block (int version, const char *handler, const char *binary
                 "\n"
                 "[plugins.%s.containerd.runtimes.%s.options]\n"
                 "  BinaryName = %s\n"
+                "%s%s%s"
                 "%s%s%s",
                 quoted, plugin, name, plugin, name, bin, systemd ? "  SystemdCgroup = " : "", systemd ? systemd : "",
-                systemd ? "\n" : "")
+                systemd ? "\n" : "", state_dir ? "  Root = " : "", root, state_dir ? "\n" : "")
       < 0)
     return NULL;
   return out;
@@ -170,8 +173,8 @@ static int by_start (const void *a, const void *b)
 }
 
 int node_containerd_edit (const char *text, size_t len, const char *name, bool template, int version_hint,
-                          const char *handler, const char *binary_path, bool install, char **out, size_t *out_len,
-                          struct rw_error **err)
+                          const char *handler, const char *binary_path, const char *state_dir, bool install,
+                          char **out, size_t *out_len, struct rw_error **err)
 {
   struct toml_doc *d = parse (text, len, name, template, err);
   if (!d)
@@ -189,7 +192,7 @@ int node_containerd_edit (const char *text, size_t len, const char *name, bool t
   if (install)
     {
       systemd = default_systemd_cgroup (d, text, version, handler, template);
-      if (!(block = handler_block (version, handler, binary_path, systemd)))
+      if (!(block = handler_block (version, handler, binary_path, systemd, state_dir)))
         {
           ret = rw_error_set (err, ENOMEM, "%s: out of memory", name);
           goto out;
@@ -254,7 +257,7 @@ int node_containerd_edit (const char *text, size_t len, const char *name, bool t
     }
   if (!same_value (toml_find (check->root, runtimes, 5), wanted))
     {
-      ret = rw_error_set (err, EINVAL, "%s: handler %s is also defined in a way this installer cannot edit (an inline table?)",
+      ret = rw_error_set (err, 0, "%s: handler %s is also defined in a way this installer cannot edit (an inline table?)",
                           name, handler);
       goto out;
     }
@@ -334,8 +337,9 @@ static int files_add (struct files *fs, const char *path, bool may_be_missing, s
   return node_read (path, &f->text, &f->len, err);
 }
 
-/* The config file and, in containerd's order, every file its `imports` name (recursively):
- * paths relative to the importing file's directory, glob patterns allowed. */
+/* The config file and, in containerd's order, every file its `imports` name (recursively).
+ * containerd 1.6 takes a relative path from the importing file's directory, but a relative
+ * glob pattern ("*") from its working directory, / under systemd. */
 static int load_imports (const struct node_options *o, struct files *fs, size_t idx, struct rw_error **err)
 {
   struct file *f = &fs->f[idx];
@@ -353,13 +357,15 @@ static int load_imports (const struct node_options *o, struct files *fs, size_t 
       const struct toml_node *i = imports->items[k];
       if (i->type != TOML_STRING)
         {
-          ret = rw_error_set (err, EINVAL, "%s: `imports` must be a list of strings", f->path);
+          ret = rw_error_set (err, 0, "%s: `imports` must be a list of strings", f->path);
           break;
         }
       cleanup_free char *pattern = NULL;
       if (i->str[0] == '/')
         pattern = node_path (o, i->str);
-      else if (asprintf (&pattern, "%s/%s", dir, i->str) < 0)
+      else if (strchr (i->str, '*') && asprintf (&pattern, "%s/%s", o->host_root, i->str) < 0)
+        pattern = NULL;
+      else if (!strchr (i->str, '*') && asprintf (&pattern, "%s/%s", dir, i->str) < 0)
         pattern = NULL;
       if (!pattern)
         {
@@ -425,7 +431,7 @@ static int containerd_check (const struct node_options *o, const char *main_path
       return 0;
     }
   if (st != 0)
-    return rw_error_set (err, EINVAL, "`containerd --config %s config dump` rejects the new configuration: %s",
+    return rw_error_set (err, 0, "`containerd --config %s config dump` rejects the new configuration: %s",
                          shown (o, main_path), out ? out : "");
   node_log ("checked with `containerd config dump`");
   return 0;
@@ -447,7 +453,7 @@ static int apply_files (const struct node_options *o, struct files *fs, int owne
         len = f->len;
       cleanup_free char *out = NULL;
       size_t out_len = 0;
-      int r = node_containerd_edit (text, len, shown (o, f->path), template, hint, o->handler, binary_path, here,
+      int r = node_containerd_edit (text, len, shown (o, f->path), template, hint, o->handler, binary_path, o->state_dir, here,
                                     &out, &out_len, err);
       if (r < 0)
         return r;
@@ -478,7 +484,7 @@ int node_containerd_apply (const struct node_options *o, enum node_runtime rt, b
     return rw_error_set (err, ENOMEM, "out of memory");
   if (!template)
     {
-      cleanup_free char *main_path = node_path (o, "/etc/containerd/config.toml");
+      cleanup_free char *main_path = node_path (o, o->containerd_config);
       if ((ret = files_add (&fs, main_path, true, err)) < 0 || (ret = load_imports (o, &fs, 0, err)) < 0
           || (owner = ret = cri_owner (&fs, err)) < 0)
         goto out;

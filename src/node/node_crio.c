@@ -23,7 +23,7 @@ static char *dropin (const struct node_options *o, bool annotations)
   cleanup_free char *name = toml_key (o->handler), *quoted = toml_string (o->handler);
   cleanup_free char *bin = NULL, *bin_q = NULL, *root = NULL, *root_q = NULL;
   char *out = NULL;
-  if (!name || !quoted || asprintf (&bin, "%s/runwasm", o->bin_dir) < 0 || asprintf (&root, "/run/%s", o->handler) < 0
+  if (!name || !quoted || asprintf (&bin, "%s/runwasm", o->bin_dir) < 0 || (o->state_dir ? !(root = strdup (o->state_dir)) : asprintf (&root, "/run/%s", o->handler) < 0)
       || !(bin_q = toml_string (bin)) || !(root_q = toml_string (root)))
     return NULL;
   if (asprintf (&out,
@@ -93,7 +93,7 @@ static int crio_check (const struct node_options *o, struct rw_error **err)
     }
   if (out && strstr (out, "allowed_annotation"))
     return 1;
-  return rw_error_set (err, EINVAL, "`crio config` rejects the configuration: %s", out ? out : "");
+  return rw_error_set (err, 0, "`crio config` rejects the configuration: %s", out ? out : "");
 }
 
 int node_crio_apply (const struct node_options *o, bool install, struct node_changes *ch, struct rw_error **err)
@@ -132,7 +132,7 @@ int node_crio_apply (const struct node_options *o, bool install, struct node_cha
       r = crio_check (o, err);
     }
   if (r == 1)
-    return rw_error_set (err, EINVAL, "`crio config` refuses allowed_annotations in /etc/crio/crio.conf.d/%s", name);
+    return rw_error_set (err, 0, "`crio config` refuses allowed_annotations in /etc/crio/crio.conf.d/%s", name);
   if (r < 0)
     return r;
   node_log ("registered handler %s in /etc/crio/crio.conf.d/%s", o->handler, name);

@@ -25,7 +25,7 @@ static int fail (struct parser *p, const char *fmt, const char *arg)
     line += p->s[k] == '\n';
   char msg[256];
   snprintf (msg, sizeof msg, fmt, arg ? arg : "");
-  return rw_error_set (p->err, EINVAL, "%s:%zu: %s", p->name, line, msg);
+  return rw_error_set (p->err, 0, "%s:%zu: %s", p->name, line, msg);
 }
 
 static int peek (struct parser *p) { return p->i < p->n ? (unsigned char) p->s[p->i] : -1; }
@@ -726,7 +726,7 @@ struct toml_doc *toml_parse (const char *text, size_t len, const char *name, str
   p.table = doc->root;
   int ret = 0;
   if (memchr (text, '\0', len))
-    ret = rw_error_set (err, EINVAL, "%s: NUL byte in a TOML file", name);
+    ret = rw_error_set (err, 0, "%s: NUL byte in a TOML file", name);
   while (ret == 0 && p.i < p.n)
     {
       size_t line_start = p.i;
