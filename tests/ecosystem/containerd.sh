@@ -1,8 +1,9 @@
 # A private containerd (own config, root, state and socket under the work dir; CRI plugin on)
 # driven by ctr with `--runc-binary` pointing at the runtime under test.
 
-# eco_containerd_config FILE: writes the private config. The CRI part registers the runtime
-# under test as runtime handler "$CRI_HANDLER" the way docs/containerd/config.toml does.
+# eco_containerd_config FILE: writes the private config. The runtime under test is registered
+# as CRI runtime handler "$CRI_HANDLER" by the node installer itself (`runwasm node install
+# --containerd-config FILE`, BinaryName = the wrapper), as it would be on a node.
 eco_containerd_config() {
   local c="$ECO_T/containerd" cri='plugins."io.containerd.grpc.v1.cri"'
   mkdir -p "$c/cni" "$c/runc-root"
@@ -38,15 +39,9 @@ state = "$c/state"
         runtime_type = "io.containerd.runc.v2"
         [$cri.containerd.runtimes.runc.options]
           Root = "$c/runc-root"
-      [$cri.containerd.runtimes.$CRI_HANDLER]
-        runtime_type = "io.containerd.runc.v2"
-        pod_annotations = ["module.wasm.image/variant", "run.oci.handler"]
-        container_annotations = ["module.wasm.image/variant", "run.oci.handler"]
-        [$cri.containerd.runtimes.$CRI_HANDLER.options]
-          BinaryName = "$WRAPPER"
-          Root = "$c/runc-root"
-          SystemdCgroup = false
 EOF
+  "$REPO_DIR/build/runwasm" node install --runtime containerd --containerd-config "$1" --handler "$CRI_HANDLER" \
+    --bin-dir "$(dirname "$WRAPPER")" --binary "$WRAPPER" --state-dir "$c/runc-root" --no-restart
 }
 
 CTR_NS=""

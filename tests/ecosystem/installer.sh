@@ -323,6 +323,14 @@ t_inst_image() {
     check_inst handler "$r/etc/containerd/config.toml" io.containerd.grpc.v1.cri runwasm /usr/local/bin/runwasm true
 }
 
+# The private containerd of cri.sh got its handler from the installer (eco_containerd_config).
+t_inst_cri_config() {
+  local cfg="$ECO_T/containerd/config.toml"
+  expect_match "installer's tables in the CRI config" "^# Runtime handler \"$CRI_HANDLER\", added by .runwasm node install." "$(cat "$cfg")" || return 1
+  dump "$cfg" >"$ECO_T/nodes/cri.dump" || return 1
+  check_inst handler "$ECO_T/nodes/cri.dump" io.containerd.grpc.v1.cri "$CRI_HANDLER" "$WRAPPER" false
+}
+
 eco_installer_tests() {
   mkdir -p "$ECO_T/nodes"
   printf '#!/bin/sh\necho fake runwasm\n' >"$ECO_T/nodes/fake-runwasm"

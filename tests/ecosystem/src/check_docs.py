@@ -11,10 +11,12 @@ Prints what it checked; exits 1 with the reason on the first mismatch.
 """
 import glob
 import os
+import re
 import sys
 import tomllib
 
 WASM_ANNOTATIONS = {"module.wasm.image/variant", "run.oci.handler"}
+CRIO_KNOWN = {"module.wasm.image/variant", "run.oci.", "io.kubernetes.cri.container-type"}
 HANDLER = "runwasm"
 
 
@@ -88,9 +90,17 @@ def check_k8s(root):
     need(init["securityContext"].get("privileged") is True, "%s: installer not privileged" % path)
     vols = {v["name"]: v for v in spec["volumes"]}
     mounts = {m["name"]: m["mountPath"] for m in init["volumeMounts"]}
-    env = {e["name"]: e.get("value") for e in init.get("env", [])}
-    need(any(v.get("hostPath", {}).get("path") == "/" and mounts.get(n) == env.get("NODE_ROOT")
-             for n, v in vols.items()), "%s: node root not mounted at NODE_ROOT" % path)
+    args = init.get("args", [])
+    need(args[:3] == ["/runwasm", "node", "install"], "%s: installer args %r" % (path, args))
+    need("--host-root" in args and "--enter-node" in args, "%s: no --host-root/--enter-node in %r" % (path, args))
+    host_root = args[args.index("--host-root") + 1]
+    need(any(v.get("hostPath", {}).get("path") == "/" and mounts.get(n) == host_root
+             for n, v in vols.items()), "%s: node root not mounted at --host-root %s" % (path, host_root))
+    # The image `make installer-image` builds (localhost/runwasm-node-installer:VERSION).
+    with open(os.path.join(root, "..", "..", "src", "cli", "cli.h")) as f:
+        version = re.search(r'#define RUNWASM_VERSION "([^"]+)"', f.read()).group(1)
+    need(init["image"] == "localhost/runwasm-node-installer:" + version,
+         "%s: installer image %r is not the one make installer-image builds" % (path, init["image"]))
 
     (path, kind_cfg), = docs["Cluster"]
     labels = kind_cfg["nodes"][0].get("labels") or {}
@@ -147,8 +157,11 @@ def check_crio(path):
     need(rt is not None, "no [crio.runtime.runtimes.%s]" % HANDLER)
     need(rt.get("runtime_type") == "oci", "runtime_type %r" % rt.get("runtime_type"))
     need(os.path.isabs(rt.get("runtime_path", "")), "runtime_path %r" % rt.get("runtime_path"))
-    need(WASM_ANNOTATIONS <= set(rt.get("allowed_annotations", [])),
-         "allowed_annotations %r" % rt.get("allowed_annotations"))
+    # CRI-O refuses to start on an entry it does not list itself (pkg/annotations
+    # AllAllowedAnnotations): the Wasm ones are the variant and the prefix run.oci.
+    allowed = set(rt.get("allowed_annotations", []))
+    need({"module.wasm.image/variant", "run.oci."} <= allowed, "allowed_annotations %r" % sorted(allowed))
+    need(allowed <= CRIO_KNOWN, "CRI-O refuses allowed_annotations %r" % sorted(allowed - CRIO_KNOWN))
     print("%s: %r" % (path, rt))
 
 
