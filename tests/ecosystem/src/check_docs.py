@@ -2,7 +2,6 @@
 """Checks of the shipped configuration that need a parser (python3-yaml, tomllib).
 
   check_docs.py k8s DOCS_KUBERNETES_DIR        every manifest: kinds, apiVersions, cross-refs
-  check_docs.py kind-patch KIND_CONFIG OUT     writes the containerd patch as a config file
   check_docs.py crio CRIO_DROPIN               the handler table of a crio.conf.d file
   check_docs.py containerd-handler TOML NAME [BINARY]   the handler in a containerd config
   check_docs.py same-handler TOML_A NAME_A TOML_B NAME_B   both handlers pass the same annotations
@@ -16,6 +15,8 @@ import sys
 import tomllib
 
 WASM_ANNOTATIONS = {"module.wasm.image/variant", "run.oci.handler"}
+LOCAL_IMAGES = {"localhost/hello-wasm:latest": "docs/wasm-in-5-minutes.md",
+                "localhost/wasm-ticker:latest": "examples/wasm-ticker/Containerfile"}
 CRIO_KNOWN = {"module.wasm.image/variant", "run.oci.", "io.kubernetes.cri.container-type"}
 HANDLER = "runwasm"
 
@@ -72,7 +73,14 @@ def check_k8s(root):
             variant = (meta.get("annotations") or {}).get("module.wasm.image/variant")
             need(variant in ("compat", "compat-smart"), "%s: no Wasm annotation on the pod" % path)
             for c in spec["containers"]:
-                need(c.get("image"), "%s: container %s has no image" % (path, c.get("name")))
+                image = c.get("image")
+                need(image, "%s: container %s has no image" % (path, c.get("name")))
+                # A local image must be one a doc says how to build.
+                if image.startswith("localhost/"):
+                    builder = LOCAL_IMAGES.get(image)
+                    need(builder, "%s: no doc builds %s" % (path, image))
+                    with open(os.path.join(root, "..", "..", builder)) as f:
+                        need(image in f.read(), "%s does not build %s" % (builder, image))
             if kind == "Deployment":
                 need(variant == "compat-smart", "%s: a pod with a native sidecar needs compat-smart" % path)
                 need(len(spec["containers"]) >= 2, "%s: no sidecar" % path)
@@ -107,16 +115,6 @@ def check_k8s(root):
     need(all(labels.get(k) == v for k, v in node_label.items()),
          "%s: node not labelled for the RuntimeClass" % path)
     print("cross-references: handler, runtimeClassName, node labels, annotations agree")
-
-
-def kind_patch(cfg, out):
-    (d,) = load_yaml_docs(cfg)
-    patches = d["containerdConfigPatches"]
-    with open(out, "w") as f:
-        f.write("version = 2\n\n" + "\n".join(patches) + "\n")
-    mounts = [m["containerPath"] for n in d["nodes"] for m in n.get("extraMounts", [])]
-    need("/usr/local/bin/runwasm" in mounts, "runwasm is not mounted into the node")
-    print("patch written to " + out)
 
 
 def handler_table(conf, name):
@@ -169,8 +167,6 @@ def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     if cmd == "k8s":
         check_k8s(argv[2])
-    elif cmd == "kind-patch":
-        kind_patch(argv[2], argv[3])
     elif cmd == "crio":
         check_crio(argv[2])
     elif cmd == "containerd-handler":
