@@ -277,9 +277,13 @@ static int active_units (const struct node_options *o, enum node_runtime rt, con
   int n = 0;
   for (int k = 0; k < 2 && names[rt][k]; k++)
     {
-      int st = systemctl (o, "is-active", names[rt][k], NULL, err);
+      cleanup_free char *out = NULL;
+      int st = systemctl (o, "is-active", names[rt][k], &out, err);
       if (st < 0)
         return st;
+      if (st >= 126)
+        return rw_error_set (err, 0, "cannot run `%s` on the node%s: %s", o->systemctl,
+                             o->enter_node ? "" : " (in a pod: hostPID and --enter-node)", out && *out ? out : "not found");
       if (st == 0)
         units[n++] = names[rt][k];
     }
@@ -354,6 +358,23 @@ static int install_binary (const struct node_options *o, struct rw_error **err)
   return 1;
 }
 
+/* The binary must run on the node (a dynamically linked build may not find its libraries
+ * there): better no handler than one whose every container fails. */
+static int check_binary (const struct node_options *o, struct rw_error **err)
+{
+  cleanup_free char *node_bin = NULL, *bin = NULL, *out = NULL;
+  if (asprintf (&node_bin, "%s/runwasm", o->bin_dir) < 0 || !(bin = node_cmd_path (o, node_bin)))
+    return rw_error_set (err, ENOMEM, "out of memory");
+  char *argv[] = { bin, (char *) "--version", NULL };
+  int st = node_run (o, argv, &out, err);
+  if (st < 0)
+    return st;
+  if (st != 0)
+    return rw_error_set (err, 0, "%s does not run on this node (exit %d): %s; install the static build (make static)",
+                         node_bin, st, out && *out ? out : "no output");
+  return 0;
+}
+
 static int remove_binary (const struct node_options *o, struct rw_error **err)
 {
   cleanup_free char *dest_node = NULL, *dest = NULL;
@@ -396,7 +417,7 @@ static int run (const struct node_options *o, bool install, struct rw_error **er
                          "/usr/local/bin/containerd, /var/lib/rancher/k3s, /var/lib/rancher/rke2, /etc/crio); "
                          "name one with --runtime",
                          o->host_root);
-  if (install && install_binary (o, err) < 0)
+  if (install && (install_binary (o, err) < 0 || (o->check && check_binary (o, err) < 0)))
     return -1;
 
   for (int rt = 0; rt < NODE_RUNTIMES; rt++)

@@ -593,6 +593,9 @@ static int parse_header (struct parser *p, size_t line_start)
   p->i += array ? 2 : 1;
   if ((ret = end_of_line (p)) < 0)
     goto out;
+  /* Errors below are about the header's line. */
+  size_t next = p->i;
+  p->i = line_start;
 
   struct toml_node *t = p->doc->root;
   for (size_t k = 0; k < ks.n; k++)
@@ -658,6 +661,7 @@ static int parse_header (struct parser *p, size_t line_start)
     struct keys self = { p->path, p->depth };
     ret = add_span (p, &self, comments_above (p->s, line_start), p->n, true);
   }
+  p->i = next;
   goto out;
 oom:
   ret = fail (p, "out of memory", NULL);

@@ -305,7 +305,16 @@ t_inst_errors() {
   # A duplicate table (what a text-appending installer makes): refused, not made worse.
   printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n[plugins.'"'"'io.containerd.grpc.v1.cri'"'"']\n' >"$r/etc/containerd/config.toml"
   if out=$(inst "$r" 2>&1); then echo "FAIL exit 0 on a duplicate table"; return 1; fi
-  expect_match "duplicate" 'defined twice' "$out"
+  expect_match "duplicate" 'defined twice' "$out" || return 1
+  # A binary that cannot run on the node (a dynamic build without its libraries): no handler.
+  r=$(node_root nolibs); mkdir -p "$r/etc/containerd"; kubeadm_config >"$r/etc/containerd/config.toml"
+  printf '#!/bin/sh\necho "runwasm: error while loading shared libraries: libjson-c.so.5" >&2; exit 127\n' >"$ECO_T/nodes/dynamic-runwasm"
+  if out=$("$INSTALLER" node install --host-root "$r" --binary "$ECO_T/nodes/dynamic-runwasm" --no-restart 2>&1); then
+    echo "FAIL exit 0 with a binary that does not run"; return 1
+  fi
+  echo "$out"
+  expect_match "binary check" 'does not run on this node \(exit 127\): runwasm: error while loading shared libraries.*make static' "$out" &&
+    expect_no_match "no handler" runwasm "$(cat "$r/etc/containerd/config.toml")"
 }
 
 # The installer image: buildah from the shipped Containerfile (FROM scratch, the static binary),
@@ -346,7 +355,7 @@ eco_installer_tests() {
     tcase "installer: the handler spelled with other quoting counts as present; an old handler table is replaced, not duplicated" t_inst_quoting
     tcase "installer: k3s (base template, containerd 1.7): config.toml.tmpl renders to a config containerd accepts; uninstall removes it" t_inst_k3s
     tcase "installer: a failed restart is retried, a lasting one restores the config and exits non-zero, a pending one is redone" t_inst_restart
-    tcase "installer: no runtime / broken TOML / duplicate table: non-zero exit naming the problem, nothing changed" t_inst_errors
+    tcase "installer: no runtime / broken TOML / duplicate table / a binary that does not run: non-zero exit naming the problem, nothing changed" t_inst_errors
   fi
   tcase "installer: containerd 2 config v3 (parsed only: containerd 2 is not packaged here); twice" t_inst_v3
   tcase "installer: k3s with containerd 2: config-v3.toml.tmpl; twice" t_inst_k3s_v3
