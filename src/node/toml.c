@@ -16,6 +16,7 @@ struct parser {
   struct toml_node *table;  /* the table key/values go into */
   char **path;              /* its path, for the spans */
   size_t depth;
+  size_t section;           /* its header's span + 1 (0: the root table) */
 };
 
 static int fail (struct parser *p, const char *fmt, const char *arg)
@@ -659,8 +660,9 @@ static int parse_header (struct parser *p, size_t line_start)
   ks.n = 0;
   {
     struct keys self = { p->path, p->depth };
-    ret = add_span (p, &self, comments_above (p->s, line_start), p->n, true);
+    ret = add_span (p, &self, comments_above (p->s, line_start), next, true);
   }
+  p->section = p->doc->n_spans;
   p->i = next;
   goto out;
 oom:
@@ -695,6 +697,8 @@ static int parse_keyval (struct parser *p, size_t line_start)
   if ((ret = end_of_line (p)) < 0)
     goto out;
   ret = add_span (p, &ks, line_start, p->i, false);
+  if (ret == 0 && p->section)
+    p->doc->spans[p->section - 1].end = p->i;
 out:
   node_free (v);
   keys_free (&ks);
@@ -751,15 +755,6 @@ struct toml_doc *toml_parse (const char *text, size_t len, const char *name, str
       toml_free (doc);
       return NULL;
     }
-  /* A section runs up to the next one. */
-  struct toml_span *last = NULL;
-  for (size_t k = 0; k < doc->n_spans; k++)
-    if (doc->spans[k].header)
-      {
-        if (last)
-          last->end = doc->spans[k].start;
-        last = &doc->spans[k];
-      }
   return doc;
 }
 

@@ -29,8 +29,8 @@ struct toml_node {
 };
 
 /* A piece of the source that defines something at `path`: a [header] section (from the
- * comment lines right above the header to the next section), or one key = value statement
- * (with its line end). */
+ * comment lines right above the header to the end of its last key/value line; blank lines and
+ * comments after that stay outside), or one key = value statement (with its line end). */
 struct toml_span {
   char **path;
   size_t depth;

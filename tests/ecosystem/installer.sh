@@ -340,6 +340,20 @@ t_inst_cri_config() {
   check_inst handler "$ECO_T/nodes/cri.dump" io.containerd.grpc.v1.cri "$CRI_HANDLER" "$WRAPPER" false
 }
 
+# The image archive loads into containerd's k8s.io namespace under the DaemonSet's image name,
+# as `kind load image-archive` and `k3s ctr images import` do it.
+t_inst_archive_import() {
+  local archive="$REPO_DIR/build/runwasm-node-installer.oci.tar" image out
+  image=$("$PY" -c 'import yaml,sys
+d=[x for x in yaml.safe_load_all(open(sys.argv[1])) if x["kind"]=="DaemonSet"][0]
+print(d["spec"]["template"]["spec"]["initContainers"][0]["image"])' "$REPO_DIR/docs/kubernetes/node-installer/daemonset.yaml") || return 1
+  make -C "$REPO_DIR" -s installer-image >/dev/null || return 1
+  CTR_NS=k8s.io ctrc images import "$archive" || return 1
+  out=$(CTR_NS=k8s.io ctrc images ls -q); echo "$out"
+  CTR_NS=k8s.io ctrc images rm "$image" >/dev/null
+  expect_match "imported image" "^$image\$" "$out"
+}
+
 eco_installer_tests() {
   mkdir -p "$ECO_T/nodes"
   printf '#!/bin/sh\necho fake runwasm\n' >"$ECO_T/nodes/fake-runwasm"

@@ -74,6 +74,29 @@ t_static_wasm() {
   expect_eq "containers left" "" "$out"
 }
 
+# make release: the tarball has the static binary, the man page, the configs, the manifests and
+# the installer image archive, named as the DaemonSet expects. Needs the private buildah
+# storage (eco_podman_env).
+t_static_release() {
+  local version tarball x="$ECO_T/release" out
+  version=$(sed -n 's/^#define RUNWASM_VERSION "\(.*\)"/\1/p' "$REPO_DIR/src/cli/cli.h")
+  tarball="$REPO_DIR/build/runwasm-$version-$(uname -m).tar.gz"
+  rm -f "$tarball" "$REPO_DIR/build/runwasm-node-installer.oci.tar"
+  make -C "$REPO_DIR" -s release >/dev/null || return 1
+  mkdir -p "$x" && tar -C "$x" -xzf "$tarball" || return 1
+  x="$x/runwasm-$version-$(uname -m)"
+  out=$(cd "$x" && find . -type f | sort); echo "$out"
+  local f
+  for f in bin/runwasm man/man8/runwasm.8 containerd/config.toml crio/10-runwasm.conf kubernetes/daemonset.yaml \
+           kubernetes/runtimeclass.yaml kubernetes/pod-wasm.yaml runwasm-node-installer.oci.tar; do
+    expect_match "file in the release" "^\./$f\$" "$out" || return 1
+  done
+  cmp "$x/bin/runwasm" "$STATIC_BIN" || { echo "FAIL bin/runwasm is not the static build"; return 1; }
+  out=$(tar -xOf "$x/runwasm-node-installer.oci.tar" index.json)
+  expect_match "image name in the archive" "\"org.opencontainers.image.ref.name\":\"localhost/runwasm-node-installer:$version\"" "$out" &&
+    expect_match "the DaemonSet names it" "image: localhost/runwasm-node-installer:$version\$" "$(cat "$x/kubernetes/daemonset.yaml")"
+}
+
 eco_static_tests() {
   local tool
   for tool in readelf clang-19 chroot unshare; do

@@ -160,6 +160,14 @@ static void containerd_edit (void)
   tap_eq_int (edit (dotted, false, true, &once), 1, "a dotted-key handler is replaced");
   tap_ok (once && !strstr (once, "runc.v1") && strstr (once, "snapshotter = \"overlayfs\"\n"), "its line goes, the rest stays");
   free (once);
+  /* An old handler in the middle: only its own lines go; the comment after it stays. */
+  const char *middle = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runwasm]\n"
+                       "  runtime_type = \"io.containerd.runc.v1\"\n\n# registry settings\n\n"
+                       "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/certs.d\"\n";
+  tap_eq_int (edit (middle, false, true, &once), 1, "a handler in the middle of the file is replaced");
+  tap_ok (once && strstr (once, "version = 2\n\n# registry settings\n\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n"),
+          "the comment and table after it stay");
+  free (once);
   /* An inline parent table cannot take a sub-table: a clear error, not a broken file. */
   tap_eq_int (edit ("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nruntimes = { runc = {} }\n", false, true,
                     &once),
