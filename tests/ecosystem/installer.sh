@@ -290,6 +290,33 @@ t_inst_restart() {
     [ ! -e "$r/var/lib/runwasm/node/restart-containerd-pending" ]
 }
 
+# The DaemonSet's way: --enter-node from a "pod" whose mount namespace differs from the "node"
+# (PID 1 of a private PID namespace). The node has the fake config at /etc/containerd and a
+# tmpfs at /usr/local/bin holding a fake systemctl; the pod sees the node at --host-root and
+# has neither at its own paths, so systemctl, `containerd config dump` and the binary check
+# only work if they really run in PID 1's namespaces.
+t_inst_enter_node() {
+  local r n out; r=$(node_root enter); n="$ECO_T/nodes/nodeview"
+  mkdir -p "$r/etc/containerd" "$n"; kubeadm_config >"$r/etc/containerd/config.toml"
+  fake_systemctl 0
+  out=$(unshare -pfm --mount-proc --propagation private sh -c '
+    r=$1 n=$2 inst=$3 fake=$4 bin=$5
+    mount --bind "$r/etc/containerd" /etc/containerd && mount -t tmpfs tmpfs /usr/local/bin &&
+      cp "$fake" /usr/local/bin/fake-systemctl || exit 1
+    unshare -m --propagation private sh -c "
+      mount --rbind / \"$n\" && umount /usr/local/bin && umount /etc/containerd || exit 1
+      [ ! -e /usr/local/bin/fake-systemctl ] || exit 1
+      \"$inst\" node install --host-root \"$n\" --enter-node --binary \"$bin\" --systemctl /usr/local/bin/fake-systemctl
+      st=\$?; umount -l \"$n\"; exit \$st"' \
+    sh "$r" "$n" "$INSTALLER" "$ECO_T/nodes/systemctl" "$ECO_T/nodes/fake-runwasm" 2>&1)
+  local st=$?; echo "$out"
+  expect_eq "installer exit status" 0 "$st" || return 1
+  expect_match "checked in the node's namespaces" 'checked with `containerd config dump`' "$out" &&
+    expect_match "restarted through the node's systemctl" 'containerd restarted' "$out" &&
+    expect_eq "restarts" 1 "$(grep -c '^restart containerd' "$ECO_T/nodes/systemctl.log")" &&
+    check_inst handler "$r/etc/containerd/config.toml" io.containerd.grpc.v1.cri runwasm /usr/local/bin/runwasm true
+}
+
 t_inst_errors() {
   local r out; r=$(node_root empty)
   if out=$(inst "$r" 2>&1); then echo "FAIL exit 0 with no runtime: $out"; return 1; fi
@@ -369,6 +396,7 @@ eco_installer_tests() {
     tcase "installer: the handler spelled with other quoting counts as present; an old handler table is replaced, not duplicated" t_inst_quoting
     tcase "installer: k3s (base template, containerd 1.7): config.toml.tmpl renders to a config containerd accepts; uninstall removes it" t_inst_k3s
     tcase "installer: a failed restart is retried, a lasting one restores the config and exits non-zero, a pending one is redone" t_inst_restart
+    tcase "installer: --enter-node from a pod's mount namespace runs systemctl, containerd and the binary in PID 1's" t_inst_enter_node
     tcase "installer: no runtime / broken TOML / duplicate table / a binary that does not run: non-zero exit naming the problem, nothing changed" t_inst_errors
   fi
   tcase "installer: containerd 2 config v3 (parsed only: containerd 2 is not packaged here); twice" t_inst_v3
