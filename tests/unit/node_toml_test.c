@@ -183,6 +183,26 @@ static void containerd_edit (void)
   tap_eq_str (back, tmpl, "leaves the base template alone");
   free (back);
   free (once);
+
+  /* A full template of the kind k3s ships: actions in headers, strings, arrays, lines. */
+  const char *full = "version = 2\n"
+                     "[plugins.\"io.containerd.grpc.v1.cri\"]\n"
+                     "  sandbox_image = \"{{ .NodeConfig.AgentConfig.PauseImage }}\"\n"
+                     "{{ if .PrivateRegistryConfig.Mirrors }}\n"
+                     "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors]{{end}}\n"
+                     "{{range $k, $v := .PrivateRegistryConfig.Mirrors }}\n"
+                     "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"{{$k}}\"]\n"
+                     "  endpoint = [{{range $i, $j := $v.Endpoints}}{{if $i}}, {{end}}{{printf \"%q\" .}}{{end}}]\n"
+                     "{{end}}\n"
+                     "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n"
+                     "  SystemdCgroup = {{ .SystemdCgroup }}\n";
+  tap_eq_int (edit (full, true, true, &once), 1, "a k3s-style template with actions everywhere is edited");
+  tap_ok (once && strncmp (once, full, strlen (full)) == 0, "its text is kept byte for byte");
+  tap_ok (once && strstr (once, "runwasm.options]\n  BinaryName = \"/usr/local/bin/runwasm\"\n  SystemdCgroup = {{ .SystemdCgroup }}\n"),
+          "the handler copies runc's template expression");
+  tap_eq_int (edit (once, true, true, &twice), 0, "and a second run changes nothing");
+  free (twice);
+  free (once);
 }
 
 int main (void)
