@@ -345,15 +345,21 @@ t_inst_errors() {
 }
 
 # The installer image: buildah from the shipped Containerfile (FROM scratch, the static binary),
-# run by podman with the runtime under test against a fake node root.
+# run by podman with the runtime under test against a fake node root, with the DaemonSet's
+# command and mount path.
 t_inst_image() {
-  local r out img=localhost/eco-node-installer:latest
+  local r out cmd mnt img=localhost/eco-node-installer:latest
   make -C "$REPO_DIR" -s static >/dev/null || return 1
   buildah build --quiet --layers=false -t "$img" -f "$REPO_DIR/docs/kubernetes/node-installer/Containerfile" "$REPO_DIR" || return 1
   out=$(podman image inspect --format '{{len .RootFS.Layers}} {{.Config.Entrypoint}}' "$img") || return 1
   expect_eq "image" '1 [/runwasm node install --host-root /host --enter-node]' "$out" || return 1
+  read -r cmd mnt < <("$PY" -c 'import json,yaml,sys
+d=[x for x in yaml.safe_load_all(open(sys.argv[1])) if x["kind"]=="DaemonSet"][0]["spec"]["template"]["spec"]
+i=d["initContainers"][0]
+print(json.dumps(i["command"], separators=(",", ":")), i["volumeMounts"][0]["mountPath"])' "$REPO_DIR/docs/kubernetes/node-installer/daemonset.yaml") || return 1
   r=$(node_root image); mkdir -p "$r/etc/containerd"; kubeadm_config >"$r/etc/containerd/config.toml"
-  out=$(podman run --rm --name "eco-installer-$ECO_ID" -v "$r:/host" "$img" --no-restart --no-check) || { echo "$out"; return 1; }
+  out=$(podman run --rm --name "eco-installer-$ECO_ID" -v "$r:$mnt" --entrypoint "$cmd" "$img" --no-restart --no-check) ||
+    { echo "$out"; return 1; }
   echo "$out"
   cmp "$REPO_DIR/build/static/runwasm" "$r/usr/local/bin/runwasm" &&
     check_inst handler "$r/etc/containerd/config.toml" io.containerd.grpc.v1.cri runwasm /usr/local/bin/runwasm true

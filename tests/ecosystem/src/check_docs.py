@@ -98,8 +98,10 @@ def check_k8s(root):
     need(init["securityContext"].get("privileged") is True, "%s: installer not privileged" % path)
     vols = {v["name"]: v for v in spec["volumes"]}
     mounts = {m["name"]: m["mountPath"] for m in init["volumeMounts"]}
-    args = init.get("args", [])
-    need(args[:3] == ["/runwasm", "node", "install"], "%s: installer args %r" % (path, args))
+    # `command` replaces the image's entrypoint (`args` would be appended to it).
+    need("args" not in init, "%s: installer `args` would follow the image's entrypoint" % path)
+    args = init.get("command", [])
+    need(args[:3] == ["/runwasm", "node", "install"], "%s: installer command %r" % (path, args))
     need("--host-root" in args and "--enter-node" in args, "%s: no --host-root/--enter-node in %r" % (path, args))
     host_root = args[args.index("--host-root") + 1]
     need(any(v.get("hostPath", {}).get("path") == "/" and mounts.get(n) == host_root
