@@ -243,6 +243,36 @@ t_inst_crio() {
   [ ! -e "$r/etc/crio/crio.conf.d/10-runwasm.conf" ] || { echo "FAIL uninstall left the drop-in"; return 1; }
 }
 
+# The runtimes' own checkers, faked on PATH: a CRI-O from before CVE-2024-3154 refuses the
+# allow-list (the installer must fall back to a drop-in without it, once), and a containerd
+# that refuses the result makes the installer put the old file back and fail.
+t_inst_checkers() {
+  local r out fake="$ECO_T/nodes/fakebin"
+  mkdir -p "$fake"
+  cat >"$fake/crio" <<'EOF'
+#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = --config-dir ] && dir=$2; shift; done
+if grep -q '^allowed_annotations' "$dir"/*.conf; then echo 'invalid allowed_annotation: module.wasm.image/variant'; exit 1; fi
+echo "[crio]"
+EOF
+  printf '#!/bin/sh
+echo "containerd: failed to load TOML: (3, 1): refused by the fake"; exit 1
+' >"$fake/containerd"
+  chmod +x "$fake/crio" "$fake/containerd"
+  r=$(node_root old-crio); mkdir -p "$r/etc/crio/crio.conf.d"
+  PATH="$fake:$PATH" twice "$r" || return 1
+  out=$(cat "$r/etc/crio/crio.conf.d/10-runwasm.conf"); echo "$out"
+  expect_no_match "no allow-list for this CRI-O" '^allowed_annotations' "$out" || return 1
+  PATH="$fake:$PATH" inst "$r" --crio-annotations yes >/dev/null 2>&1 && { echo "FAIL --crio-annotations yes accepted"; return 1; }
+  expect_eq "drop-in after a refused --crio-annotations yes" "$out" "$(cat "$r/etc/crio/crio.conf.d/10-runwasm.conf")" || return 1
+  r=$(node_root refused); mkdir -p "$r/etc/containerd"; kubeadm_config >"$r/etc/containerd/config.toml"
+  cp "$r/etc/containerd/config.toml" "$r/original.toml"
+  if out=$(PATH="$fake:$PATH" inst "$r" 2>&1); then echo "FAIL exit 0 when containerd refuses"; return 1; fi
+  echo "$out"
+  expect_match "error" 'containerd --config /etc/containerd/config.toml config dump. rejects the new configuration: containerd: failed to load TOML' "$out" &&
+    cmp "$r/original.toml" "$r/etc/containerd/config.toml"
+}
+
 # A fake systemctl: `is-active containerd` succeeds, `restart` fails the first $fails times.
 fake_systemctl() {
   local b="$ECO_T/nodes/systemctl"
@@ -402,6 +432,7 @@ eco_installer_tests() {
     tcase "installer: the handler spelled with other quoting counts as present; an old handler table is replaced, not duplicated" t_inst_quoting
     tcase "installer: k3s (base template, containerd 1.7): config.toml.tmpl renders to a config containerd accepts; uninstall removes it" t_inst_k3s
     tcase "installer: a failed restart is retried, a lasting one restores the config and exits non-zero, a pending one is redone" t_inst_restart
+    tcase "installer: checkers refuse: an old CRI-O gets a drop-in without allowed_annotations; a refused containerd config is put back" t_inst_checkers
     tcase "installer: --enter-node from a pod's mount namespace runs systemctl, containerd and the binary in PID 1's" t_inst_enter_node
     tcase "installer: no runtime / broken TOML / duplicate table / a binary that does not run: non-zero exit naming the problem, nothing changed" t_inst_errors
   fi
