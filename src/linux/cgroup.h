@@ -40,6 +40,8 @@ int cgroup_mode_from_name (const char *name, enum cgroup_mode *mode, struct rw_e
 /* The manager for --systemd-cgroup (`systemd`) or not. Whether systemd answers is checked by
  * cgroup_create, which connects to it. */
 int cgroup_manager_choose (bool systemd_cgroup, enum cgroup_manager *out, struct rw_error **err);
+/* Whether the systemd driver can work here: libsystemd.so.0 loads (`features`). */
+bool cgroup_systemd_available (void);
 
 /* A container's cgroup: enough to find it again from the state file. `path` is the same in
  * every hierarchy ("/machine/abc"); the directory is <hierarchy mount><path>. */

@@ -68,6 +68,14 @@ static int load_api (struct cgroup_systemd_bus *b, struct rw_error **err)
   return 0;
 }
 
+bool cgroup_systemd_available (void)
+{
+  void *lib = dlopen ("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (lib)
+    dlclose (lib);
+  return lib != NULL;
+}
+
 static int open_private_socket (struct cgroup_systemd_bus *b)
 {
   int r = b->sd.sd_bus_new (&b->bus);

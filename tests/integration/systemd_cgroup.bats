@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# --systemd-cgroup against a real systemd: tests/lib/boot-systemd boots the host's systemd as
+# PID 1 of private namespaces, once with the host's cgroup layout (hybrid here) and once as a
+# pure cgroup2 host, and runwasm runs inside them (nsenter). Checked there: the scope systemd
+# reports (unit, slice, Delegate, pids), resources as unit properties and files, update,
+# exec, delete and rollback leaving no unit and no cgroup behind.
+
+load helpers
+
+setup_file () {
+  [ "$(id -u)" -eq 0 ] && [ -x /lib/systemd/systemd ] && command -v nsenter >/dev/null || return 0
+  export SD_HOST_DIR=/tmp/rw-sd-host-$$ SD_V2_DIR=/tmp/rw-sd-v2-$$
+  SD_HOST_PID=$("$REPO/tests/lib/boot-systemd" "$SD_HOST_DIR") || SD_HOST_PID=
+  SD_V2_PID=$("$REPO/tests/lib/boot-systemd" --v2 "$SD_V2_DIR") || SD_V2_PID=
+  export SD_HOST_PID SD_V2_PID
+}
+
+teardown_file () {
+  [ -z "${SD_HOST_PID:-}" ] || "$REPO/tests/lib/boot-systemd" --stop "$SD_HOST_DIR" "$SD_HOST_PID"
+  [ -z "${SD_V2_PID:-}" ] || "$REPO/tests/lib/boot-systemd" --stop "$SD_V2_DIR" "$SD_V2_PID"
+}
+
+# in_systemd PID CMD...: runs CMD in the namespaces of the systemd PID.
+in_systemd () {
+  local pid=$1
+  shift
+  nsenter -t "$pid" -m -p -C "$@"
+}
+
+need_systemd () {
+  [ -n "${!1:-}" ] || skip "no systemd booted (needs root, /lib/systemd/systemd, nsenter, cgroup namespaces)"
+  SD=${!1}
+}
+
+sdrw () {
+  in_systemd "$SD" "$RUNWASM" --root "$ROOT" --systemd-cgroup "$@"
+}
+
+unit_prop () {
+  in_systemd "$SD" systemctl show -P "$2" "$1"
+}
+
+# Nothing of $ID left: no state, the unit unknown to systemd, no cgroup directory of it.
+assert_scope_gone () {
+  [ ! -e "$ROOT/$ID" ] || { echo "state left"; return 1; }
+  run in_systemd "$SD" systemctl status "$1"
+  [ "$status" -eq 4 ] || { echo "unit $1 still known: $output"; return 1; }
+  run in_systemd "$SD" sh -c "ls -d /sys/fs/cgroup/$2 /sys/fs/cgroup/*/$2 2>/dev/null"
+  [ -z "$output" ] || { echo "cgroup left: $output"; return 1; }
+}
+
+@test "systemd: features reports the systemd driver" {
+  run rw features
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq .linux.cgroup.systemd)" = true ]
+}
+
+@test "systemd: an unreachable systemd is a clear error and leaves nothing" {
+  run env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus "$RUNWASM" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--systemd-cgroup: cannot connect to systemd over D-Bus: No such file or directory"* ]]
+  [ ! -e "$ROOT/$ID" ]
+  ! ls -d /sys/fs/cgroup/system.slice/runwasm-"$ID".scope /sys/fs/cgroup/*/system.slice/runwasm-"$ID".scope 2>/dev/null
+}
+
+@test "systemd: a bad cgroupsPath is named and leaves nothing" {
+  config ".linux.cgroupsPath = \"kubepods--x.slice:cri-containerd:$ID\""
+  run "$RUNWASM" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.cgroupsPath \`kubepods--x.slice:cri-containerd:$ID\`: \`kubepods--x.slice\` is not a systemd slice name"* ]]
+  [ ! -e "$ROOT/$ID" ]
+}
+
+@test "systemd: the container is a transient scope in the pod's slice, with its resources, until delete" {
+  need_systemd SD_HOST_PID
+  slice=kubepods-besteffort-pod123.slice unit=cri-containerd-$ID.scope
+  dir=kubepods.slice/kubepods-besteffort.slice/$slice/$unit
+  config ".linux.cgroupsPath = \"$slice:cri-containerd:$ID\" | .process.args = [\"sleep\", \"100\"]
+          | .linux.resources = {\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 42}, \"cpu\": {\"shares\": 512}}"
+  sdrw create --bundle "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/stdio" 2>&1 || { cat "$BATS_TEST_TMPDIR/stdio"; false; }
+  [ "$(unit_prop "$unit" ActiveState)" = active ]
+  [ "$(unit_prop "$unit" Slice)" = "$slice" ]
+  [ "$(unit_prop "$unit" ControlGroup)" = "/$dir" ]
+  [ "$(unit_prop "$unit" Delegate)" = yes ]
+  [ "$(unit_prop "$unit" TasksMax)" = 42 ]
+  pid=$(sdrw state "$ID" | jq .pid)
+  in_systemd "$SD" systemctl status "$unit" --no-pager | grep -q "$pid"
+  [ "$(sdrw state "$ID" | jq -r .status)" = created ]
+  # The resources are the unit's properties (legacy names on hybrid) and in the files.
+  if [ -d /sys/fs/cgroup/memory ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
+    [ "$(unit_prop "$unit" MemoryLimit)" = 67108864 ]
+    [ "$(unit_prop "$unit" CPUShares)" = 512 ]
+    [ "$(in_systemd "$SD" cat /sys/fs/cgroup/memory/$dir/memory.limit_in_bytes)" = 67108864 ]
+    [ "$(in_systemd "$SD" cat /sys/fs/cgroup/pids/$dir/pids.max)" = 42 ]
+    # Hierarchies systemd does not manage still hold the container.
+    in_systemd "$SD" grep -qx "$pid" /sys/fs/cgroup/freezer/$dir/cgroup.procs
+  else
+    [ "$(unit_prop "$unit" MemoryMax)" = 67108864 ]
+    [ "$(in_systemd "$SD" cat /sys/fs/cgroup/$dir/memory.max)" = 67108864 ]
+  fi
+  sdrw start "$ID"
+  echo '{"pids": {"limit": 77}}' > "$BATS_TEST_TMPDIR/update.json"
+  sdrw update --resources "$BATS_TEST_TMPDIR/update.json" "$ID"
+  [ "$(unit_prop "$unit" TasksMax)" = 77 ]
+  # exec joins the scope.
+  sdrw exec --detach "$ID" sleep 50
+  unified=/sys/fs/cgroup/unified
+  [ ! -e /sys/fs/cgroup/cgroup.controllers ] || unified=/sys/fs/cgroup
+  [ "$(in_systemd "$SD" cat $unified/$dir/cgroup.procs | wc -l)" -eq 2 ]
+  sdrw delete --force "$ID"
+  assert_scope_gone "$unit" "$dir"
+}
+
+@test "systemd: a pure cgroup2 host: run, ps, pause and delete through the scope" {
+  need_systemd SD_V2_PID
+  unit=runwasm-$ID.scope dir=system.slice/$unit
+  config '.process.args = ["sleep", "100"]'
+  sdrw create --bundle "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/stdio" 2>&1 || { cat "$BATS_TEST_TMPDIR/stdio"; false; }
+  [ "$(unit_prop "$unit" ControlGroup)" = "/$dir" ]
+  [ "$(sdrw state "$ID" | jq -r .status)" = created ]
+  pid=$(sdrw state "$ID" | jq .pid)
+  in_systemd "$SD" grep -qx "$pid" /sys/fs/cgroup/$dir/cgroup.procs
+  sdrw start "$ID"
+  run sdrw ps --format json "$ID"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq length)" -eq 1 ]
+  sdrw pause "$ID"
+  [ "$(sdrw state "$ID" | jq -r .status)" = paused ]
+  sdrw resume "$ID"
+  sdrw kill "$ID" KILL
+  sdrw delete --force "$ID"
+  assert_scope_gone "$unit" "$dir"
+}
+
+@test "systemd: a create that fails after the scope started stops the scope" {
+  need_systemd SD_HOST_PID
+  unit=runwasm-$ID.scope
+  config '.linux.resources = {"cpu": {"cpus": "99999"}}'
+  run sdrw run --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.resources"* ]]
+  assert_scope_gone "$unit" "system.slice/$unit"
+}
