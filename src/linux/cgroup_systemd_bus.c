@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <time.h>
 #include <systemd/sd-bus.h>
 
@@ -54,8 +55,18 @@ struct cgroup_systemd_bus
   sd_bus *bus;
 };
 
+/* A static executable has no dynamic loader (AT_BASE is 0): its dlopen would bring a second C
+ * library into the process, which works only when both are the same glibc release. */
+static bool static_build (void)
+{
+  return getauxval (AT_BASE) == 0;
+}
+
 static int load_api (struct cgroup_systemd_bus *b, struct rw_error **err)
 {
+  if (static_build ())
+    return rw_error_set (err, 0, "--systemd-cgroup: not supported in this build (a static runwasm cannot load "
+                                 "libsystemd); use the dynamically linked runwasm, or the cgroupfs manager");
   b->lib = dlopen ("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
   if (b->lib == NULL)
     return rw_error_set (err, 0, "--systemd-cgroup: cannot connect to systemd over D-Bus: cannot load libsystemd: %s",
@@ -70,6 +81,8 @@ static int load_api (struct cgroup_systemd_bus *b, struct rw_error **err)
 
 bool cgroup_systemd_available (void)
 {
+  if (static_build ())
+    return false;
   void *lib = dlopen ("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
   if (lib)
     dlclose (lib);
