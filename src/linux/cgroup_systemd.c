@@ -42,8 +42,6 @@ int cgroup_systemd_create (const struct cgroup_create_options *opts, enum cgroup
 {
   struct cgroup_systemd_unit u;
   struct cgroup *cg = NULL;
-  if (opts->id == NULL || *opts->id == '\0' || strchr (opts->id, '/'))
-    return rw_error_set (err, 0, "cgroup path: invalid container id `%s`", opts->id ? opts->id : "");
   if (cgroup_systemd_unit_parse (opts->cgroups_path, opts->id, &u, err) < 0)
     return -1;
   int r = cgroup_new (opts->root, mode, u.path, &cg, err);
