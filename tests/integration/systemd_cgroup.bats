@@ -7,11 +7,16 @@
 
 load helpers
 
+# Without root, systemd or nsenter the booted tests are skipped; a boot that fails where they
+# are present fails them, with boot-systemd's message.
 setup_file () {
-  [ "$(id -u)" -eq 0 ] && [ -x /lib/systemd/systemd ] && command -v nsenter >/dev/null || return 0
-  export SD_HOST_DIR=/tmp/rw-sd-host-$$ SD_V2_DIR=/tmp/rw-sd-v2-$$
-  SD_HOST_PID=$("$REPO/tests/lib/boot-systemd" "$SD_HOST_DIR") || SD_HOST_PID=
-  SD_V2_PID=$("$REPO/tests/lib/boot-systemd" --v2 "$SD_V2_DIR") || SD_V2_PID=
+  export SD_MISSING= SD_HOST_DIR=/tmp/rw-sd-host-$$ SD_V2_DIR=/tmp/rw-sd-v2-$$
+  if [ "$(id -u)" -ne 0 ] || [ ! -x /lib/systemd/systemd ] || ! command -v nsenter >/dev/null; then
+    SD_MISSING="needs root, /lib/systemd/systemd and nsenter"
+    return 0
+  fi
+  SD_HOST_PID=$("$REPO/tests/lib/boot-systemd" "$SD_HOST_DIR" 2>"$BATS_FILE_TMPDIR/boot-host.err") || SD_HOST_PID=
+  SD_V2_PID=$("$REPO/tests/lib/boot-systemd" --v2 "$SD_V2_DIR" 2>"$BATS_FILE_TMPDIR/boot-v2.err") || SD_V2_PID=
   export SD_HOST_PID SD_V2_PID
 }
 
@@ -27,8 +32,13 @@ in_systemd () {
   nsenter -t "$pid" -m -p -C "$@"
 }
 
+# need_systemd SD_HOST_PID|SD_V2_PID: the booted systemd to use, as $SD.
 need_systemd () {
-  [ -n "${!1:-}" ] || skip "no systemd booted (needs root, /lib/systemd/systemd, nsenter, cgroup namespaces)"
+  [ -z "$SD_MISSING" ] || skip "$SD_MISSING"
+  if [ -z "${!1:-}" ]; then
+    cat "$BATS_FILE_TMPDIR"/boot-*.err
+    return 1
+  fi
   SD=${!1}
 }
 
