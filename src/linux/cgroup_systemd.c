@@ -66,7 +66,17 @@ int cgroup_systemd_start (const struct cgroup *cg, pid_t pid, struct rw_error **
 {
   struct cgroup_systemd *s = cg->systemd;
   struct cgroup_systemd_unit u = { .unit = s->unit, .slice = s->slice, .path = cg->path };
-  if (connected (s, err) < 0 || cgroup_systemd_start_scope (s->bus, &u, pid, NULL, err) < 0)
+  /* Accounting on for every controller systemd manages (as runc asks): systemd removes a
+   * scope's directory from a v1 controller it has not enabled for the unit (blkio here),
+   * even after runwasm created and joined it. */
+  struct cgroup_systemd_properties accounting = { .n = 4 };
+  static const char *const names[] = { "MemoryAccounting", "CPUAccounting", "TasksAccounting" };
+  for (size_t i = 0; i < 3; i++)
+    accounting.items[i] = (struct cgroup_systemd_property) { .name = names[i], .type = 'b', .value = 1 };
+  accounting.items[3] = (struct cgroup_systemd_property) {
+    .name = cg->mode == CGROUP_MODE_V2 ? "IOAccounting" : "BlockIOAccounting", .type = 'b', .value = 1
+  };
+  if (connected (s, err) < 0 || cgroup_systemd_start_scope (s->bus, &u, pid, &accounting, err) < 0)
     return -1;
   s->pending = false;
   return cgroup_make_dirs (cg->root, cg->mode, cg->path, false, err);

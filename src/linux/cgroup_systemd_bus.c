@@ -319,9 +319,6 @@ static int fill_start (struct cgroup_systemd_bus *b, sd_bus_message *m, const vo
                                    "Slice", "s", a->u->slice, "PIDs", "au", 1, (uint32_t) a->pid, "Delegate", "b", 1,
                                    "DefaultDependencies", "b", 0, "CollectMode", "s", "inactive-or-failed");
   if (r >= 0)
-    r = sd->sd_bus_message_append (m, "(sv)(sv)(sv)", "MemoryAccounting", "b", 1, "CPUAccounting", "b", 1,
-                                   "TasksAccounting", "b", 1);
-  if (r >= 0)
     r = append_properties (b, m, a->props);
   if (r >= 0)
     r = sd->sd_bus_message_close_container (m);
