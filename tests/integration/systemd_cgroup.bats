@@ -100,6 +100,7 @@ assert_scope_gone () {
   if [ -d /sys/fs/cgroup/memory ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
     [ "$(unit_prop "$unit" MemoryLimit)" = 67108864 ]
     [ "$(unit_prop "$unit" CPUShares)" = 512 ]
+    [ "$(unit_prop "$unit" BlockIOAccounting)" = yes ]
     [ "$(in_systemd "$SD" cat /sys/fs/cgroup/memory/$dir/memory.limit_in_bytes)" = 67108864 ]
     [ "$(in_systemd "$SD" cat /sys/fs/cgroup/pids/$dir/pids.max)" = 42 ]
     # Hierarchies systemd does not manage still hold the container, and so does blkio,
@@ -108,6 +109,7 @@ assert_scope_gone () {
     in_systemd "$SD" grep -qx "$pid" /sys/fs/cgroup/blkio/$dir/cgroup.procs
   else
     [ "$(unit_prop "$unit" MemoryMax)" = 67108864 ]
+    [ "$(unit_prop "$unit" IOAccounting)" = yes ]
     [ "$(in_systemd "$SD" cat /sys/fs/cgroup/$dir/memory.max)" = 67108864 ]
   fi
   sdrw start "$ID"
