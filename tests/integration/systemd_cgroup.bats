@@ -155,3 +155,45 @@ assert_scope_gone () {
   [[ "$output" == *"linux.resources"* ]]
   assert_scope_gone "$unit" "system.slice/$unit"
 }
+
+@test "systemd: containerd's runc shim with the systemd cgroup driver: the task's scope lives and goes with it" {
+  need_systemd SD_HOST_PID
+  command -v containerd >/dev/null && command -v ctr >/dev/null || skip "needs containerd and ctr"
+  c=$BATS_TEST_TMPDIR/containerd
+  mkdir -p "$c"
+  cat >"$c/config.toml" <<TOML
+version = 2
+root = "$c/root"
+state = "$c/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$c/containerd.sock"
+[ttrpc]
+  address = "$c/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$c/opt"
+TOML
+  "$REPO/tests/lib/make-busybox-oci-archive" "$c/image.tar" localhost/sd-busybox:latest
+  daemon=$(in_systemd "$SD" sh -c "containerd --config '$c/config.toml' --log-level warn >'$c/log' 2>&1 & echo \$!")
+  ctrsd () { in_systemd "$SD" timeout 60 ctr -a "$c/containerd.sock" -n sdtest "$@"; }
+  for _ in $(seq 100); do ctrsd version >/dev/null 2>&1 && break; sleep 0.1; done
+  ctrsd images import "$c/image.tar"
+  unit=cri-containerd-$ID.scope
+  ctrsd run -d --runc-binary "$RUNWASM" --runc-systemd-cgroup --cgroup "kubepods-besteffort-pod9.slice:cri-containerd:$ID" \
+    localhost/sd-busybox:latest "$ID" sleep 100
+  [ "$(unit_prop "$unit" ActiveState)" = active ]
+  [ "$(unit_prop "$unit" Slice)" = kubepods-besteffort-pod9.slice ]
+  pid=$(ctrsd tasks ls | awk -v id="$ID" '$1 == id { print $2 }')
+  [ -n "$pid" ]
+  in_systemd "$SD" systemctl status "$unit" --no-pager | grep -qw -- "$pid"
+  ctrsd tasks kill -s KILL "$ID"
+  for _ in $(seq 50); do ctrsd tasks ls | grep -q "$ID .*STOPPED" && break; sleep 0.1; done
+  ctrsd tasks rm "$ID"
+  ctrsd containers rm "$ID"
+  in_systemd "$SD" kill "$daemon"
+  assert_scope_gone "$unit" "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod9.slice/$unit"
+}
