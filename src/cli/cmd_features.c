@@ -2,6 +2,7 @@
 
 #include "cli/cli.h"
 #include "linux/capabilities.h"
+#include "linux/cgroup.h"
 #include "runtime/config.h"
 
 static json_object *strings (const char *const *v)
@@ -60,7 +61,7 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object *cgroup = json_object_new_object ();
   json_object_object_add (cgroup, "v1", json_object_new_boolean (true));
   json_object_object_add (cgroup, "v2", json_object_new_boolean (true));
-  json_object_object_add (cgroup, "systemd", json_object_new_boolean (false));
+  json_object_object_add (cgroup, "systemd", json_object_new_boolean (cgroup_systemd_available ()));
   json_object_object_add (cgroup, "systemdUser", json_object_new_boolean (false));
   json_object_object_add (lx, "cgroup", cgroup);
   json_object *seccomp = enabled (true);

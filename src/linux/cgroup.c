@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "linux/cgroup_internal.h"
+#include "linux/cgroup_systemd.h"
 
 const char *cgroup_mode_name (enum cgroup_mode mode)
 {
@@ -62,11 +62,6 @@ int cgroup_manager_choose (bool systemd_cgroup, enum cgroup_manager *out, struct
       *out = CGROUP_MANAGER_CGROUPFS;
       return 0;
     }
-  /* sd_booted(3)'s test. */
-  struct stat st;
-  if (lstat ("/run/systemd/system", &st) < 0 || !S_ISDIR (st.st_mode))
-    return rw_error_set (err, 0, "--systemd-cgroup: systemd is not running here (PID 1 is not systemd); "
-                                 "use the cgroupfs manager (drop --systemd-cgroup)");
   *out = CGROUP_MANAGER_SYSTEMD;
   return 0;
 }
@@ -128,47 +123,6 @@ static int own_cgroup (const char *self_cgroup_file, enum cgroup_mode mode, char
   return 0;
 }
 
-/* "machine-app.slice" -> "/machine.slice/machine-app.slice", as systemd nests slices. */
-static int expand_slice (const char *slice, char **out, struct rw_error **err)
-{
-  size_t n = strlen (slice);
-  if (n < 7 || strcmp (slice + n - 6, ".slice") != 0 || strchr (slice, '/'))
-    return rw_error_set (err, 0, "linux.cgroupsPath: `%s` is not a systemd slice name", slice);
-  cleanup_free char *res = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&res, &len);
-  if (f == NULL)
-    return rw_error_set (err, errno, "linux.cgroupsPath");
-  if (strcmp (slice, "-.slice") != 0)
-    for (size_t i = 0; i < n - 6; i++)
-      if (slice[i] == '-' || i == n - 7)
-        fprintf (f, "/%.*s.slice", (int) (slice[i] == '-' ? i : n - 6), slice);
-  fclose (f);
-  *out = steal_pointer (&res);
-  return 0;
-}
-
-static int systemd_path (const char *cgroups_path, const char *id, char **path, struct rw_error **err)
-{
-  cleanup_free char *copy = strdup (cgroups_path && *cgroups_path ? cgroups_path : "system.slice:runwasm:");
-  if (copy == NULL)
-    return rw_error_set (err, ENOMEM, "linux.cgroupsPath");
-  char *c1 = strchr (copy, ':'), *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
-  if (c2 == NULL || strchr (c2 + 1, ':'))
-    return rw_error_set (err, 0, "linux.cgroupsPath `%s`: the systemd manager expects `slice:prefix:name`", cgroups_path);
-  *c1 = *c2 = '\0';
-  const char *slice = *copy ? copy : "system.slice", *prefix = c1 + 1, *name = *(c2 + 1) ? c2 + 1 : id;
-  cleanup_free char *slice_path = NULL;
-  if (expand_slice (slice, &slice_path, err) < 0)
-    return -1;
-  /* A name that is already a unit (".slice", ".scope") is used as is. */
-  size_t nl = strlen (name);
-  bool unit = nl > 6 && (strcmp (name + nl - 6, ".slice") == 0 || strcmp (name + nl - 6, ".scope") == 0);
-  int r = unit ? asprintf (path, "%s/%s", slice_path, name)
-               : asprintf (path, "%s/%s%s%s.scope", slice_path, prefix, *prefix ? "-" : "", name);
-  return r < 0 ? rw_error_set (err, ENOMEM, "linux.cgroupsPath") : 0;
-}
-
 int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_mode mode, char **path,
                          struct rw_error **err)
 {
@@ -177,7 +131,14 @@ int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_m
   if (opts->id == NULL || *opts->id == '\0' || strchr (opts->id, '/'))
     return rw_error_set (err, 0, "cgroup path: invalid container id `%s`", opts->id ? opts->id : "");
   if (opts->manager == CGROUP_MANAGER_SYSTEMD)
-    return systemd_path (cp, opts->id, path, err);
+    {
+      struct cgroup_systemd_unit u;
+      if (cgroup_systemd_unit_parse (cp, opts->id, &u, err) < 0)
+        return -1;
+      *path = steal_pointer (&u.path);
+      cgroup_systemd_unit_release (&u);
+      return 0;
+    }
   cleanup_free char *raw = NULL;
   int r;
   if (cp == NULL || *cp == '\0')
@@ -224,6 +185,7 @@ void cgroup_free (struct cgroup *cg)
 {
   if (cg == NULL)
     return;
+  cgroup_systemd_free (cg->systemd);
   free (cg->root);
   free (cg->path);
   free (cg);
@@ -237,12 +199,17 @@ json_object *cgroup_to_json (const struct cgroup *cg)
   json_object_object_add (o, "root", json_object_new_string (cg->root));
   json_object_object_add (o, "mode", json_object_new_string (cgroup_mode_name (cg->mode)));
   json_object_object_add (o, "path", json_object_new_string (cg->path));
+  if (cg->systemd)
+    {
+      json_object_object_add (o, "systemdUnit", json_object_new_string (cg->systemd->unit));
+      json_object_object_add (o, "systemdSlice", json_object_new_string (cg->systemd->slice));
+    }
   return o;
 }
 
 int cgroup_from_json (json_object *obj, struct cgroup **out, struct rw_error **err)
 {
-  json_object *root, *mode, *path;
+  json_object *root, *mode, *path, *unit = NULL, *slice = NULL;
   enum cgroup_mode m;
   *out = NULL;
   if (obj == NULL)
@@ -251,7 +218,20 @@ int cgroup_from_json (json_object *obj, struct cgroup **out, struct rw_error **e
       || !json_object_object_get_ex (obj, "path", &path) || !json_object_is_type (root, json_type_string)
       || !json_object_is_type (path, json_type_string) || json_object_get_string (path)[0] != '/')
     return rw_error_set (err, 0, "state: malformed cgroup entry");
+  bool systemd = json_object_object_get_ex (obj, "systemdUnit", &unit);
+  if (systemd && (!json_object_is_type (unit, json_type_string) || !json_object_object_get_ex (obj, "systemdSlice", &slice)
+                  || !json_object_is_type (slice, json_type_string)))
+    return rw_error_set (err, 0, "state: malformed cgroup entry (systemdUnit, systemdSlice)");
   if (cgroup_mode_from_name (json_object_get_string (mode), &m, err) < 0)
     return rw_error_wrap (err, "state");
-  return cgroup_new (json_object_get_string (root), m, json_object_get_string (path), out, err);
+  if (cgroup_new (json_object_get_string (root), m, json_object_get_string (path), out, err) < 0)
+    return -1;
+  if (systemd
+      && cgroup_systemd_new (json_object_get_string (unit), json_object_get_string (slice), &(*out)->systemd, err) < 0)
+    {
+      cgroup_free (*out);
+      *out = NULL;
+      return -1;
+    }
+  return 0;
 }

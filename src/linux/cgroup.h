@@ -37,9 +37,11 @@ int cgroup_detect_mode (const char *root, enum cgroup_mode *mode, struct rw_erro
 const char *cgroup_mode_name (enum cgroup_mode mode);  /* "v1", "hybrid", "v2" */
 int cgroup_mode_from_name (const char *name, enum cgroup_mode *mode, struct rw_error **err);
 
-/* The manager for --systemd-cgroup (`systemd`) or not; systemd fails clearly when PID 1 is not
- * systemd (this runtime has no systemd D-Bus client: see docs/cgroups.md). */
+/* The manager for --systemd-cgroup (`systemd`) or not. Whether systemd answers is checked by
+ * cgroup_create, which connects to it. */
 int cgroup_manager_choose (bool systemd_cgroup, enum cgroup_manager *out, struct rw_error **err);
+/* Whether the systemd driver can work here: libsystemd.so.0 loads (`features`). */
+bool cgroup_systemd_available (void);
 
 /* A container's cgroup: enough to find it again from the state file. `path` is the same in
  * every hierarchy ("/machine/abc"); the directory is <hierarchy mount><path>. */
@@ -48,6 +50,7 @@ struct cgroup
   char *root;           /* "/sys/fs/cgroup" */
   enum cgroup_mode mode;
   char *path;           /* absolute inside each hierarchy, e.g. "/runwasm/c1" */
+  struct cgroup_systemd *systemd; /* the scope of the systemd driver; NULL with cgroupfs */
 };
 
 struct cgroup_create_options
@@ -65,11 +68,16 @@ int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_m
                          struct rw_error **err);
 
 /* Compute the path and make the directories in every hierarchy (v1 controllers that are
- * needed, the unified one). With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned. */
+ * needed, the unified one). With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned.
+ * With CGROUP_MANAGER_SYSTEMD nothing is created yet: it connects to systemd (failing
+ * clearly when systemd does not answer) and the scope is started by cgroup_enter, since
+ * systemd needs the container's pid to start a scope. */
 int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
-/* Move `pid` into the cgroup in every hierarchy. */
+/* Move `pid` into the cgroup in every hierarchy. The first call for a systemd cgroup starts
+ * the transient scope holding `pid` (StartTransientUnit, Delegate=yes) and waits for it. */
 int cgroup_enter (const struct cgroup *cg, pid_t pid, struct rw_error **err);
-/* Write the resources (create: everything set; update: the fields given). */
+/* Write the resources (create: everything set; update: the fields given). A systemd scope
+ * gets the ones systemd owns as unit properties first (SetUnitProperties). */
 int cgroup_apply_resources (const struct cgroup *cg, const struct cgroup_resources *res, struct rw_error **err);
 /* `runwasm update`: `resources` is the linux.resources-shaped JSON the CLI read. */
 int cgroup_update (const struct cgroup *cg, json_object *resources, struct rw_error **err);
@@ -80,12 +88,14 @@ int cgroup_list_pids (const struct cgroup *cg, pid_t **pids, size_t *n, struct r
 /* kill --all: v2 cgroup.kill for SIGKILL when present, otherwise signal every pid (frozen so
  * nothing forks meanwhile). */
 int cgroup_kill_all (const struct cgroup *cg, int signo, struct rw_error **err);
-/* delete: remove the directories in every hierarchy, retrying while the last processes exit. */
+/* delete: stop a systemd scope (StopUnit), then remove the directories in every hierarchy,
+ * retrying while the last processes exit. */
 int cgroup_destroy (const struct cgroup *cg, struct rw_error **err);
 /* The memory limit in force (memory.limit_in_bytes / memory.max); false when unlimited. */
 int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err);
 
-/* State file round trip: {"root": "...", "mode": "hybrid", "path": "/runwasm/c1"}. */
+/* State file round trip: {"root": "...", "mode": "hybrid", "path": "/runwasm/c1"}, plus
+ * "systemdUnit" and "systemdSlice" for a scope. */
 json_object *cgroup_to_json (const struct cgroup *cg);
 int cgroup_from_json (json_object *obj, struct cgroup **out, struct rw_error **err);
 void cgroup_free (struct cgroup *cg);

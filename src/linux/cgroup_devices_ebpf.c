@@ -88,6 +88,9 @@ static int sys_bpf (int cmd, union bpf_attr *attr)
   return syscall (SYS_bpf, cmd, attr, sizeof *attr);
 }
 
+/* Without a verifier log first: a log that does not fit its buffer fails the load with
+ * ENOSPC, and the default rules alone log more than 4 KiB. The log is asked for only to
+ * explain a refusal. */
 static int load_program (const struct bpf_insn *insns, size_t n, struct rw_error **err)
 {
   char log[4096];
@@ -96,15 +99,18 @@ static int load_program (const struct bpf_insn *insns, size_t n, struct rw_error
   attr.insns = (uintptr_t) insns;
   attr.insn_cnt = n;
   attr.license = (uintptr_t) "GPL";
+  int fd = sys_bpf (BPF_PROG_LOAD, &attr);
+  if (fd >= 0)
+    return fd;
+  int saved = errno;
   attr.log_buf = (uintptr_t) log;
   attr.log_size = sizeof log;
   attr.log_level = 1;
   log[0] = '\0';
-  int fd = sys_bpf (BPF_PROG_LOAD, &attr);
-  if (fd < 0)
-    return rw_error_set (err, errno, "load the device filter (BPF_PROG_TYPE_CGROUP_DEVICE)%s%.200s",
-                         log[0] ? ": verifier says: " : "", log);
-  return fd;
+  if (sys_bpf (BPF_PROG_LOAD, &attr) < 0 && errno != ENOSPC)
+    saved = errno;
+  return rw_error_set (err, saved, "load the device filter (BPF_PROG_TYPE_CGROUP_DEVICE)%s%.200s",
+                       log[0] ? ": verifier says: " : "", log);
 }
 
 int cgroup_devices_ebpf_attach (const char *dir, const struct cgroup_device_rule *rules, size_t n, struct rw_error **err)

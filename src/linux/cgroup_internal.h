@@ -61,6 +61,11 @@ int cgroup_v1_apply (const struct cgroup *cg, const struct cgroup_resources *res
  * `hybrid_extras` only hugetlb (when `with_hugetlb`) and the unified map are written. */
 int cgroup_v2_apply (const char *dir, const struct cgroup_resources *res, bool hybrid_extras, bool with_hugetlb,
                      struct rw_error **err);
+/* mkdir -p <mount><path> in every hierarchy; with `enable_v2_controllers`, also delegate the
+ * cgroup2 controllers from the mount down (systemd does that itself for its scopes). */
+int cgroup_make_dirs (const char *root, enum cgroup_mode mode, const char *path, bool enable_v2_controllers,
+                      struct rw_error **err);
+
 /* v2: enable every available controller in cgroup.subtree_control from the mount down to
  * the parent of <mount><path>. */
 int cgroup_v2_enable_controllers (const char *mount, const char *path, struct rw_error **err);

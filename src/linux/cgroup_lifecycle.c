@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "linux/cgroup_internal.h"
+#include "linux/cgroup_systemd.h"
 
 /* mkdir -p <mount><path>; v1 cpuset levels inherit cpus/mems from their parent, or no task
  * could join them. */
@@ -55,6 +56,23 @@ static int make_dirs (const struct cgroup_hierarchy *h, const char *path, struct
   return 0;
 }
 
+int cgroup_make_dirs (const char *root, enum cgroup_mode mode, const char *path, bool enable_v2_controllers,
+                      struct rw_error **err)
+{
+  struct cgroup_hierarchies hs;
+  if (cgroup_hierarchies_list (root, mode, &hs, err) < 0)
+    return -1;
+  int r = 0;
+  for (size_t i = 0; i < hs.n && r == 0; i++)
+    {
+      r = make_dirs (&hs.items[i], path, err);
+      if (r == 0 && hs.items[i].v2 && enable_v2_controllers)
+        r = cgroup_v2_enable_controllers (hs.items[i].mount, path, err);
+    }
+  cgroup_hierarchies_release (&hs);
+  return r;
+}
+
 int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
 {
   *out = NULL;
@@ -62,20 +80,11 @@ int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out
     return 0;
   enum cgroup_mode mode;
   cleanup_free char *path = NULL;
-  if (cgroup_detect_mode (opts->root, &mode, err) < 0 || cgroup_compute_path (opts, mode, &path, err) < 0)
+  if (cgroup_detect_mode (opts->root, &mode, err) < 0)
     return -1;
-  struct cgroup_hierarchies hs;
-  if (cgroup_hierarchies_list (opts->root, mode, &hs, err) < 0)
-    return -1;
-  int r = 0;
-  for (size_t i = 0; i < hs.n && r == 0; i++)
-    {
-      r = make_dirs (&hs.items[i], path, err);
-      if (r == 0 && hs.items[i].v2)
-        r = cgroup_v2_enable_controllers (hs.items[i].mount, path, err);
-    }
-  cgroup_hierarchies_release (&hs);
-  if (r < 0)
+  if (opts->manager == CGROUP_MANAGER_SYSTEMD)
+    return cgroup_systemd_create (opts, mode, out, err);
+  if (cgroup_compute_path (opts, mode, &path, err) < 0 || cgroup_make_dirs (opts->root, mode, path, true, err) < 0)
     return -1;
   return cgroup_new (opts->root, mode, path, out, err);
 }
@@ -109,6 +118,8 @@ int cgroup_enter (const struct cgroup *cg, pid_t pid, struct rw_error **err)
 {
   if (cg == NULL)
     return 0;
+  if (cg->systemd && cg->systemd->pending && cgroup_systemd_start (cg, pid, err) < 0)
+    return -1;
   if (for_each_dir (cg, enter_one, &pid, err) < 0)
     return rw_error_wrap (err, "move pid %d into cgroup `%s`", pid, cg->path);
   return 0;
@@ -118,6 +129,8 @@ int cgroup_apply_resources (const struct cgroup *cg, const struct cgroup_resourc
 {
   if (cg == NULL || res == NULL)
     return 0;
+  if (cg->systemd && cgroup_systemd_apply (cg, res, err) < 0)
+    return -1;
   cleanup_free char *v2dir = cgroup_v2_dir (cg);
   if (cg->mode == CGROUP_MODE_V2)
     return cgroup_v2_apply (v2dir, res, false, true, err);
@@ -353,7 +366,9 @@ int cgroup_destroy (const struct cgroup *cg, struct rw_error **err)
 {
   if (cg == NULL)
     return 0;
-  return for_each_dir (cg, destroy_one, NULL, err);
+  /* The directories systemd does not know (v1 controllers it does not manage) go too. */
+  int r = cg->systemd ? cgroup_systemd_stop (cg, err) : 0;
+  return for_each_dir (cg, destroy_one, NULL, err) < 0 ? -1 : r;
 }
 
 int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err)

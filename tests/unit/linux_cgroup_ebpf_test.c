@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "linux/cgroup_devices_ebpf.h"
+#include "linux/cgroup_resources.h"
 #include "tap.h"
 
 /* Executes the subset of eBPF the generator may emit; any other opcode is a failure (-1). */
@@ -187,6 +188,17 @@ int main (void)
   rw_error_free (&err);
   r = cgroup_devices_ebpf_attach (dir, live, 2, &err);
   tap_eq_int (r, 0, "attaching again replaces the program");
+  rw_error_free (&err);
+  /* The program every container gets: its verifier log exceeds 4 KiB, which once failed the
+   * load with ENOSPC on every pure v2 host. */
+  struct cgroup_resources *defaults = NULL;
+  if (cgroup_resources_parse (NULL, "linux.resources", &defaults, &err) == 0)
+    cgroup_resources_add_default_devices (defaults, &err);
+  r = defaults ? cgroup_devices_ebpf_attach (dir, defaults->devices, defaults->n_devices, &err) : -1;
+  tap_eq_int (r, 0, "attach the default rules%s%s", err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  cgroup_resources_free (defaults);
+  r = cgroup_devices_ebpf_attach (dir, live, 2, &err);
   rw_error_free (&err);
   pid_t pid = fork ();
   if (pid == 0)
