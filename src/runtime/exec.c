@@ -152,9 +152,11 @@ __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
     goto fail;
   /* A detached exec outlives us; an attached one is reaped by us anyway. */
   prctl (PR_SET_PDEATHSIG, 0);
-  process_exec (&c->launch, env, &err);
+  /* The sync socket closes when the workload runs: that is when `exec` reports success. */
+  if (process_finalize (&c->launch, env, &err) == 0)
+    process_run (&c->launch, env, c->sync_fd, &err);
 fail:
-  sync_send (c->sync_fd, SYNC_ERROR, err ? err->msg : "exec failed", NULL);
+  sync_report (c->sync_fd, SYNC_ERROR, err ? err->msg : "exec failed", NULL);
   _exit (255);
 }
 

@@ -279,9 +279,12 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   if (mkfifoat (x->sd->dirfd, EXEC_FIFO_NAME, 0600) < 0)
     return rw_error_set (err, errno, "mkfifo `%s/" EXEC_FIFO_NAME "`", x->sd->path);
-  /* The container's root opens it, from inside its user namespace if it has one. */
+  /* The container's process opens it with its final ids, without capabilities, from inside
+   * its user namespace if it has one: writable by all, like runc's. Only the process itself
+   * reaches it, through its O_PATH fd; the state dir keeps others out. */
   if (fchownat (x->sd->dirfd, EXEC_FIFO_NAME, host_root_id (x->config->uid_mappings, x->config->n_uid_mappings),
-                host_root_id (x->config->gid_mappings, x->config->n_gid_mappings), 0) < 0)
+                host_root_id (x->config->gid_mappings, x->config->n_gid_mappings), 0) < 0
+      || fchmodat (x->sd->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0)
     return rw_error_set (err, errno, "chown `%s/" EXEC_FIFO_NAME "`", x->sd->path);
   x->fifo_fd = openat (x->sd->dirfd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC);
   if (x->fifo_fd < 0)
@@ -428,12 +431,16 @@ static void run_hooks_warn (const struct oci_config *c, enum oci_hook_kind kind,
     }
 }
 
-/* Opens the fifo for reading, which releases the init blocked on its write side. */
+/* Opens the fifo for reading, which releases the init blocked on its write side; returns once
+ * the init has closed it, which it does as the workload starts (execve, or entering the Wasm
+ * module), so the poststart hooks and whoever signals the container after `start` find the
+ * workload running. */
 static int release_init (const struct state_dir *sd, const struct container_state *st, struct rw_error **err)
 {
   cleanup_close int fd = openat (sd->dirfd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return rw_error_set (err, errno, "open `%s/" EXEC_FIFO_NAME "`", sd->path);
+  bool released = false;
   for (;;)
     {
       struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -441,14 +448,22 @@ static int release_init (const struct state_dir *sd, const struct container_stat
       if (r < 0 && errno != EINTR)
         return rw_error_set (err, errno, "wait for the container to start");
       char c;
-      if (r > 0 && read (fd, &c, 1) == 1)
-        break;
+      ssize_t n = r > 0 ? read (fd, &c, 1) : -1;
+      if (n == 1 && !released)
+        {
+          released = true;
+          if (unlinkat (sd->dirfd, EXEC_FIFO_NAME, 0) < 0)
+            return rw_error_set (err, errno, "remove `%s/" EXEC_FIFO_NAME "`", sd->path);
+        }
+      if (released && n == 0)
+        return 0;
       if (!state_process_alive (st->pid, st->pid_start_time))
-        return rw_error_set (err, 0, "container process exited before it could start");
+        {
+          if (released)
+            return 0;
+          return rw_error_set (err, 0, "container process exited before it could start");
+        }
     }
-  if (unlinkat (sd->dirfd, EXEC_FIFO_NAME, 0) < 0)
-    return rw_error_set (err, errno, "remove `%s/" EXEC_FIFO_NAME "`", sd->path);
-  return 0;
 }
 
 static int start_locked (const struct state_dir *sd, const struct container_state *st, enum container_status s,
