@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -710,9 +711,13 @@ int container_pids (const struct runtime_options *ro, const char *id, pid_t **pi
   cleanup_state struct container_state *st = NULL;
   if (state_dir_open (runtime_root (ro), id, false, &sd, err) < 0 || state_read (sd, &st, err) < 0)
     return rw_error_wrap (err, "ps container `%s`", id);
-  enum container_status s = state_status (sd, st);
-  if (s == STATUS_STOPPED)
-    return rw_error_set (err, 0, "ps container `%s`: container is stopped", id);
+  /* As runc: a stopped container has no processes, which is not an error. */
+  if (state_status (sd, st) == STATUS_STOPPED)
+    {
+      *pids = NULL;
+      *n = 0;
+      return 0;
+    }
   if (st->cgroup == NULL)
     {
       /* No cgroup to ask: the init is all we know of. */
@@ -741,12 +746,35 @@ static void forward_signal (int signo)
     kill (forward_pid, signo);
 }
 
+/* Waits for `pid`, reaping on the way the orphans a subreaper inherits. */
+static int wait_reaping (pid_t pid, int *exit_code)
+{
+  for (;;)
+    {
+      int status = 0;
+      pid_t w = waitpid (-1, &status, 0);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return -1;
+      if (w == pid)
+        {
+          *exit_code = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
+          return 0;
+        }
+    }
+}
+
 int container_run (const struct runtime_options *ro, const struct create_options *o, bool detach, int *exit_code,
                    struct rw_error **err)
 {
   struct creation x;
   struct create_options with_proxy = *o;
   with_proxy.proxy_terminal = !detach;
+  /* Like runc: the processes a container without its own pid namespace leaves behind are
+   * reparented to us, not to the host's init, and reaped. */
+  if (!detach && !o->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+    return rw_error_set (err, errno, "run container `%s`: prctl PR_SET_CHILD_SUBREAPER", o->id);
   if (create_keep (ro, &with_proxy, &x, err) < 0)
     return -1;
   cleanup_close int master = -1;
@@ -785,10 +813,10 @@ int container_run (const struct runtime_options *ro, const struct create_options
       log_message (LOG_LEVEL_WARNING, "%s", proxy_err->msg);
       rw_error_free (&proxy_err);
     }
-  if (lifecycle_wait_status (x.pid, exit_code) < 0)
+  if (wait_reaping (x.pid, exit_code) < 0)
     *exit_code = 255;
   forward_pid = 0;
   x.pid = 0;
   creation_release (&x);
-  return container_delete (ro, o->id, true, err);
+  return o->keep ? 0 : container_delete (ro, o->id, true, err);
 }

@@ -166,11 +166,11 @@ int process_finalize (struct process_launch *l, char **env, struct rw_error **er
   if (seccomp_needs_caps && apply_seccomp (l, err) < 0)
     return -1;
   if (caps && capabilities_prepare_setuid (caps, err) < 0)
-    return -1;
+    return rw_error_wrap (err, "process.capabilities");
   if (set_ids (p, err) < 0)
     return -1;
   if (caps && capabilities_apply (caps, err) < 0)
-    return -1;
+    return rw_error_wrap (err, "process.capabilities");
   /* The directory may only be reachable with the final ids. */
   if (chdir (p->cwd) < 0)
     return rw_error_set (err, errno, "process.cwd: chdir `%s`", p->cwd);
