@@ -19,13 +19,15 @@ static void usage (const char *cmd, bool with_detach)
           "      --no-new-keyring      keep the runtime's session keyring\n",
           cmd);
   if (with_detach)
-    printf ("  -d, --detach              return after starting; do not wait or delete\n");
+    printf ("  -d, --detach              return after starting; do not wait or delete\n"
+            "      --keep                do not delete the container after it exits\n"
+            "      --no-subreaper        do not become the reaper of the container's orphans\n");
   printf ("  -h, --help                print this help\n");
 }
 
 int create_flags_parse (int argc, char **argv, struct create_options *o, bool *detach)
 {
-  enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_NO_SUBREAPER };
+  enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_NO_SUBREAPER, OPT_KEEP };
   static const struct option options[] = {
     { "bundle", required_argument, NULL, 'b' },
     { "config", required_argument, NULL, 'f' },
@@ -35,6 +37,8 @@ int create_flags_parse (int argc, char **argv, struct create_options *o, bool *d
     { "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
     { "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
     { "detach", no_argument, NULL, 'd' },
+    { "keep", no_argument, NULL, OPT_KEEP },
+    { "no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -56,9 +60,13 @@ int create_flags_parse (int argc, char **argv, struct create_options *o, bool *d
       case OPT_NO_PIVOT: o->no_pivot = true; break;
       case OPT_NO_KEYRING: o->no_new_keyring = true; break;
       case 'd':
+      case OPT_KEEP:
+      case OPT_NO_SUBREAPER:
         if (detach == NULL)
           return cli_usage_error (cmd, "unknown option `%s`", argv[optind - 1]);
-        *detach = true;
+        *detach |= c == 'd';
+        o->keep |= c == OPT_KEEP;
+        o->no_subreaper |= c == OPT_NO_SUBREAPER;
         break;
       case 'h': usage (cmd, detach != NULL); return 2;
       default: return cli_usage_error (cmd, "unknown or incomplete option `%s`", argv[optind - 1]);

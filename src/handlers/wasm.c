@@ -25,6 +25,8 @@
 struct wasm_handler_data {
   char *path;
   wasm_module *module;
+  wasm_linker *linker;       /* from ready: the store with WASI defined */
+  wasm_instance *instance;   /* from ready, unless the module has a start function */
 };
 
 static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
@@ -94,15 +96,22 @@ static int install_stop_signals (wasm_store *store, struct rw_error **err)
   return 0;
 }
 
-static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_error **err)
+static int instantiate (struct wasm_handler_data *d, struct rw_error **err)
+{
+  wasm_error werr = { 0 };
+  d->instance = wasm_linker_instantiate (d->linker, d->module, &werr);
+  if (d->instance == NULL)
+    return rw_error_set (err, 0, "instantiate `%s`: %s", d->path, werr.message);
+  return 0;
+}
+
+/* Everything but running the guest, before the runtime reports the process created: WASI
+ * (preopens opened with the final ids), the store, the stop signals (a TERM right after
+ * `start` must stop the module) and the instance. A start function is guest code, which
+ * must not run before `start`: such a module is instantiated in wasm_exec. */
+static int wasm_ready (const struct handler_context *ctx, void *data, struct rw_error **err)
 {
   struct wasm_handler_data *d = data;
-  if (d == NULL)
-    {
-      if (wasm_prepare (ctx, &data, err) < 0)
-        return -1;
-      d = data;
-    }
   const struct oci_process *p = ctx->process;
 
   size_t argc = 0, envc = 0;
@@ -132,19 +141,27 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
 
   wasm_limits limits = { .max_memory_pages = memory_limit_pages (ctx->config) };
   wasm_store *store = wasm_store_new (&limits);
-  wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
-  if (linker == NULL)
+  d->linker = store ? wasm_linker_new (store) : NULL;
+  if (d->linker == NULL)
     return rw_error_set (err, ENOMEM, "wasm handler: create the engine store");
-  if (wasi_define_imports (wasi, linker, err) < 0 || install_stop_signals (store, err) < 0)
+  if (wasi_define_imports (wasi, d->linker, err) < 0 || install_stop_signals (store, err) < 0)
     return -1;
+  return wasm_module_has_start (d->module) ? 0 : instantiate (d, err);
+}
 
-  wasm_error werr = { 0 };
-  wasm_instance *instance = wasm_linker_instantiate (linker, d->module, &werr);
-  if (instance == NULL)
-    return rw_error_set (err, 0, "instantiate `%s`: %s", d->path, werr.message);
-
+static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_error **err)
+{
+  struct wasm_handler_data *d = data;
+  if (ctx->started_fd >= 0)
+    close (ctx->started_fd);
+  if (d->instance == NULL && instantiate (d, err) < 0)
+    {
+      if (received_signal)
+        _exit (128 + received_signal);
+      return -1;
+    }
   struct wasi_run_result result = { 0 };
-  if (wasi_run_start (instance, &result, err) < 0)
+  if (wasi_run_start (d->instance, &result, err) < 0)
     return rw_error_wrap (err, "run `%s`", d->path);
   if (received_signal)
     _exit (128 + received_signal);
@@ -160,6 +177,7 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
 const struct handler wasm_handler = {
   .name = "wasm",
   .prepare = wasm_prepare,
+  .ready = wasm_ready,
   .exec = wasm_exec,
 };
 
@@ -191,20 +209,21 @@ static int smart_prepare (const struct handler_context *ctx, void **data, struct
   return 0;
 }
 
+static int smart_ready (const struct handler_context *ctx, void *data, struct rw_error **err)
+{
+  struct smart_data *s = data;
+  return s->chosen->ready ? s->chosen->ready (ctx, s->data, err) : 0;
+}
+
 static int smart_exec (const struct handler_context *ctx, void *data, struct rw_error **err)
 {
   struct smart_data *s = data;
-  if (s == NULL)
-    {
-      if (smart_prepare (ctx, &data, err) < 0)
-        return -1;
-      s = data;
-    }
   return s->chosen->exec (ctx, s->data, err);
 }
 
 const struct handler wasm_smart_handler = {
   .name = "wasm-smart",
   .prepare = smart_prepare,
+  .ready = smart_ready,
   .exec = smart_exec,
 };

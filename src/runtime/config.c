@@ -117,6 +117,12 @@ static int get_strv (json_object *obj, const char *key, const char *where, char 
           free_strv (v);
           return rw_error_set (err, 0, "%s.%s[%zu]: expected a string", where, key, i);
         }
+      /* A C string would silently end at the NUL. */
+      if (memchr (json_object_get_string (e), '\0', json_object_get_string_len (e)))
+        {
+          free_strv (v);
+          return rw_error_set (err, 0, "%s.%s[%zu]: contains a NUL byte", where, key, i);
+        }
       v[i] = strdup (json_object_get_string (e));
       if (v[i] == NULL)
         {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,48 @@ static int parse_user (const char *spec, json_object *user, struct rw_error **er
   return 0;
 }
 
+static json_object *child_array (json_object *parent, const char *key)
+{
+  json_object *arr = NULL;
+  if (!json_object_object_get_ex (parent, key, &arr) || !json_object_is_type (arr, json_type_array))
+    {
+      arr = json_object_new_array ();
+      json_object_object_add (parent, key, arr);
+    }
+  return arr;
+}
+
+static int add_gids (char **gids, json_object *user, struct rw_error **err)
+{
+  for (char **g = gids; g && *g; g++)
+    {
+      char *end = NULL;
+      errno = 0;
+      unsigned long gid = strtoul (*g, &end, 10);
+      if (end == *g || *end || errno || gid > UINT32_MAX)
+        return rw_error_set (err, 0, "--additional-gids `%s`: expected a numeric gid", *g);
+      json_object_array_add (child_array (user, "additionalGids"), json_object_new_int64 (gid));
+    }
+  return 0;
+}
+
+/* As runc: a capability given with --cap joins the bounding, effective and permitted sets. */
+static void add_caps (char **caps, json_object *process)
+{
+  if (caps == NULL || caps[0] == NULL)
+    return;
+  json_object *c = NULL;
+  if (!json_object_object_get_ex (process, "capabilities", &c) || !json_object_is_type (c, json_type_object))
+    {
+      c = json_object_new_object ();
+      json_object_object_add (process, "capabilities", c);
+    }
+  static const char *const sets[] = { "bounding", "effective", "permitted" };
+  for (char **cap = caps; *cap; cap++)
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+      json_object_array_add (child_array (c, sets[i]), json_object_new_string (*cap));
+}
+
 /* The process to run: --process FILE as given, or the container's process with the command
  * line and flags applied on top (as runc does). */
 static int build_process (const struct exec_options *o, const struct oci_config *config, struct oci_process **out,
@@ -97,13 +140,18 @@ static int build_process (const struct exec_options *o, const struct oci_config 
       json_object_object_add (user, "gid", json_object_new_int (0));
       json_object_object_add (obj, "user", user);
     }
-  if (o->user && parse_user (o->user, user, err) < 0)
+  if ((o->user && parse_user (o->user, user, err) < 0) || add_gids (o->additional_gids, user, err) < 0)
     {
       json_object_put (obj);
       return -1;
     }
   if (o->no_new_privs)
     json_object_object_add (obj, "noNewPrivileges", json_object_new_boolean (true));
+  add_caps (o->caps, obj);
+  if (o->apparmor)
+    json_object_object_add (obj, "apparmorProfile", json_object_new_string (o->apparmor));
+  if (o->process_label)
+    json_object_object_add (obj, "selinuxLabel", json_object_new_string (o->process_label));
   int r = oci_process_parse (obj, "process", out, err);
   json_object_put (obj);
   return r;
@@ -152,10 +200,35 @@ __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
     goto fail;
   /* A detached exec outlives us; an attached one is reaped by us anyway. */
   prctl (PR_SET_PDEATHSIG, 0);
-  process_exec (&c->launch, env, &err);
+  /* The sync socket closes when the workload runs: that is when `exec` reports success. */
+  if (process_finalize (&c->launch, env, &err) == 0)
+    process_run (&c->launch, env, c->sync_fd, &err);
 fail:
-  sync_send (c->sync_fd, SYNC_ERROR, err ? err->msg : "exec failed", NULL);
+  sync_report (c->sync_fd, SYNC_ERROR, err ? err->msg : "exec failed", NULL);
   _exit (255);
+}
+
+/* --cgroup SUB: the process goes into SUB under the container's cgroup, in every hierarchy
+ * (it must exist). The per-controller form CONTROLLER:SUB is refused. */
+static int enter_sub_cgroup (struct cgroup *cg, const char *sub, struct rw_error **err)
+{
+  if (cg == NULL)
+    return rw_error_set (err, ENOTSUP, "--cgroup: the container has no cgroup (--cgroup-manager disabled)");
+  if (strchr (sub, ':'))
+    return rw_error_set (err, ENOTSUP, "--cgroup `%s`: CONTROLLER:PATH is not supported; give a sub-cgroup for all controllers", sub);
+  for (const char *p = sub; *p; p = *p ? p + 1 : p)
+    {
+      size_t len = strcspn (p, "/");
+      if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+        return rw_error_set (err, EINVAL, "--cgroup `%s`: expected a relative path without `.` or `..`", sub);
+      p += len;
+    }
+  char *path = NULL;
+  if (asprintf (&path, "%s/%s", cg->path, sub) < 0)
+    return rw_error_set (err, ENOMEM, "--cgroup");
+  free (cg->path);
+  cg->path = path;
+  return 0;
 }
 
 static int do_exec (const struct runtime_options *ro, const struct exec_options *o, int *exit_code,
@@ -166,7 +239,9 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
   if (state_dir_open (runtime_root (ro), o->id, false, &sd, err) < 0 || state_read (sd, &st, err) < 0)
     return -1;
   enum container_status s = state_status (sd, st);
-  if (s != STATUS_RUNNING && s != STATUS_CREATED)
+  if (s == STATUS_PAUSED && !o->ignore_paused)
+    return rw_error_set (err, 0, "container is paused (use --ignore-paused to override)");
+  if (s != STATUS_RUNNING && s != STATUS_CREATED && s != STATUS_PAUSED)
     return rw_error_set (err, 0, "container is %s", state_status_name (s));
 
   cleanup_config struct oci_config *config = NULL;
@@ -188,6 +263,11 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
   struct container_policy cp;
   if (process_policy_parse (process, config->linux_json, &pp, err) < 0)
     return -1;
+  if (pp.labels && lsm_check_available (pp.labels, NULL, err) < 0)
+    {
+      process_policy_release (&pp);
+      return -1;
+    }
   if (container_policy_parse (config, &cp, err) < 0)
     {
       process_policy_release (&pp);
@@ -201,12 +281,15 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
       return -1;
     }
   struct cgroup *cg = NULL;
+  cleanup_free char *payload = NULL;
   cleanup_close int console_fd = -1;
   int pair[2] = { -1, -1 };
   pid_t pid = -1;
   int r = -1;
   int listen_fds = fds_listen_count ();
   if (st->cgroup && cgroup_from_json (st->cgroup, &cg, err) < 0)
+    goto out;
+  if (o->cgroup && enter_sub_cgroup (cg, o->cgroup, err) < 0)
     goto out;
   if (o->console_socket && (console_fd = terminal_connect_console_socket (o->console_socket, err)) < 0)
     goto out;
@@ -247,7 +330,6 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
     goto out;
   /* The socket closes on execve: end of file is success, a message is the child's error. */
   enum sync_msg type;
-  cleanup_free char *payload = NULL;
   struct rw_error *eof = NULL;
   if (sync_recv (pair[0], &type, &payload, &eof) == 0)
     {

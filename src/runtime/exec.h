@@ -21,6 +21,12 @@ struct exec_options {
   const char *console_socket;
   int preserve_fds;
   bool no_new_privs;          /* --no-new-privs */
+  char **caps;                /* --cap NAME: added to the bounding, effective and permitted sets */
+  char **additional_gids;     /* --additional-gids GID: added to process.user.additionalGids */
+  const char *apparmor;       /* --apparmor PROFILE */
+  const char *process_label;  /* --process-label LABEL (SELinux) */
+  const char *cgroup;         /* --cgroup SUB: an existing sub-cgroup of the container's */
+  bool ignore_paused;         /* --ignore-paused: allow a paused container */
 };
 
 /* Without `detach`, waits for the process and stores its exit status in *exit_code. */

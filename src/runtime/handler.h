@@ -1,7 +1,7 @@
 /* The seam between the sandbox and what runs in it. After the container process has every
- * namespace, mount, cgroup, id, capability and (last) seccomp filter in place, the chosen
- * handler runs the process: the native one execve()s it; a Wasm handler runs the module in
- * the engine instead, inside the same sandbox. */
+ * namespace, mount, cgroup, id, capability and seccomp filter in place, the chosen handler
+ * runs the process: the native one execve()s it; a Wasm handler runs the module in the
+ * engine instead, inside the same sandbox. */
 #ifndef RUNWASM_RUNTIME_HANDLER_H
 #define RUNWASM_RUNTIME_HANDLER_H
 
@@ -12,14 +12,21 @@ struct handler_context {
   const struct oci_config *config;   /* the container's config (annotations, linux...) */
   const struct oci_process *process; /* args, cwd (already the current directory) */
   char **env;                        /* the final environment */
+  /* Closed the moment the workload runs, which is how the runtime learns it does: execve
+   * closes it (it is close-on-exec); the Wasm handler closes it before entering the module.
+   * -1 if nobody waits. */
+  int started_fd;
 };
 
 struct handler {
   const char *name;
   /* Optional. In the container, after pivot_root and before ids, capabilities and seccomp are
-   * applied, at `create` time: check the entrypoint exists, load what must be loaded, so
-   * errors surface at create. May set up state kept in *data. */
+   * applied: find the entrypoint, load what must be loaded. May set up state kept in *data. */
   int (*prepare) (const struct handler_context *ctx, void **data, struct rw_error **err);
+  /* Optional. With the final ids and capabilities, before the runtime reports the process
+   * created (init) or running (exec): whatever else can fail, so that after it only `exec`
+   * remains. */
+  int (*ready) (const struct handler_context *ctx, void *data, struct rw_error **err);
   /* Runs the process; returns only on failure. */
   int (*exec) (const struct handler_context *ctx, void *data, struct rw_error **err);
 };

@@ -98,7 +98,7 @@ static int build_container (const struct init_options *o, const char *state_json
   if (o->console_fd >= 0 && setup_terminal (o, rootfd, err) < 0)
     return -1;
 
-  if (sync_send (o->sync_fd, SYNC_HOOKS_RUNTIME, NULL, err) < 0 || sync_expect (o->sync_fd, SYNC_OK, NULL, err) < 0)
+  if (sync_report (o->sync_fd, SYNC_HOOKS_RUNTIME, NULL, err) < 0 || sync_expect (o->sync_fd, SYNC_OK, NULL, err) < 0)
     return -1;
   if (hooks_run (c, HOOK_CREATE_CONTAINER, state_json, err) < 0)
     return -1;
@@ -110,14 +110,28 @@ static int build_container (const struct init_options *o, const char *state_json
   return rootfs_finish (c, err);
 }
 
-/* Blocks until `start` opens the fifo for reading, then tells it we are going. */
-static int wait_for_start (int fifo_fd, struct rw_error **err)
+/* Blocks until `start` opens the fifo for reading, then tells it we are going. The write end
+ * stays open, close-on-exec: `start` waits for it to close, so it returns once the workload
+ * runs (the poststart hooks then see it running) and a signal sent right after reaches the
+ * workload, not an init without handlers that a pid namespace's PID 1 would drop. */
+static int wait_for_start (int fifo_fd, int *started_fd, struct rw_error **err)
 {
-  cleanup_close int fd = open (fd_path (fifo_fd).s, O_WRONLY | O_CLOEXEC);
+  int fd;
+  do
+    fd = open (fd_path (fifo_fd).s, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return rw_error_set (err, errno, "open exec fifo");
-  if (write (fd, "0", 1) != 1)
-    return rw_error_set (err, errno, "write exec fifo");
+  ssize_t n;
+  do
+    n = write (fd, "0", 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    {
+      close (fd);
+      return rw_error_set (err, errno, "write exec fifo");
+    }
+  *started_fd = fd;
   return 0;
 }
 
@@ -136,6 +150,7 @@ void container_init (const struct init_options *o)
     .listen_fds = o->listen_fds,
     .listener_sock = -1,
   };
+  int started_fd = -1;
 
   /* If the runtime dies before the container is created, so do we. (getppid() cannot
    * check for a runtime that died already: in a new pid namespace it is always 0; the sync
@@ -158,16 +173,21 @@ void container_init (const struct init_options *o)
   if (process_connect_seccomp_listener (&launch, &err) < 0 || build_container (o, state_json, &err) < 0
       || process_prepare (&launch, env, &err) < 0)
     goto fail;
-
+  /* From here a runtime that dies makes the CREATED message fail, which ends us too. */
   prctl (PR_SET_PDEATHSIG, 0);
-  if (sync_send (o->sync_fd, SYNC_CREATED, NULL, &err) < 0)
+  /* All that can fail happens before `create` reports success, as in runc and crun. */
+  if (process_finalize (&launch, env, &err) < 0)
     goto fail;
+  if (sync_report (o->sync_fd, SYNC_CREATED, NULL, &err) < 0)
+    _exit (255);
   close (o->sync_fd);
 
-  if (wait_for_start (o->fifo_fd, &err) < 0 || hooks_run (o->config, HOOK_START_CONTAINER, state_json, &err) < 0)
+  if (wait_for_start (o->fifo_fd, &started_fd, &err) < 0)
     goto late_fail;
   close (o->fifo_fd);
-  process_exec (&launch, env, &err);
+  if (hooks_run (o->config, HOOK_START_CONTAINER, state_json, &err) < 0)
+    goto late_fail;
+  process_run (&launch, env, started_fd, &err);
 
 late_fail:
   /* Past `create`: nobody reads the sync socket any more; stderr is the container's. */
@@ -175,6 +195,6 @@ late_fail:
   _exit (127);
 
 fail:
-  sync_send (o->sync_fd, SYNC_ERROR, err ? err->msg : "container init failed", NULL);
+  sync_report (o->sync_fd, SYNC_ERROR, err ? err->msg : "container init failed", NULL);
   _exit (255);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -279,9 +280,12 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   if (mkfifoat (x->sd->dirfd, EXEC_FIFO_NAME, 0600) < 0)
     return rw_error_set (err, errno, "mkfifo `%s/" EXEC_FIFO_NAME "`", x->sd->path);
-  /* The container's root opens it, from inside its user namespace if it has one. */
+  /* The container's process opens it with its final ids, without capabilities, from inside
+   * its user namespace if it has one: writable by all, like runc's. Only the process itself
+   * reaches it, through its O_PATH fd; the state dir keeps others out. */
   if (fchownat (x->sd->dirfd, EXEC_FIFO_NAME, host_root_id (x->config->uid_mappings, x->config->n_uid_mappings),
-                host_root_id (x->config->gid_mappings, x->config->n_gid_mappings), 0) < 0)
+                host_root_id (x->config->gid_mappings, x->config->n_gid_mappings), 0) < 0
+      || fchmodat (x->sd->dirfd, EXEC_FIFO_NAME, 0622, 0) < 0)
     return rw_error_set (err, errno, "chown `%s/" EXEC_FIFO_NAME "`", x->sd->path);
   x->fifo_fd = openat (x->sd->dirfd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC);
   if (x->fifo_fd < 0)
@@ -428,12 +432,16 @@ static void run_hooks_warn (const struct oci_config *c, enum oci_hook_kind kind,
     }
 }
 
-/* Opens the fifo for reading, which releases the init blocked on its write side. */
+/* Opens the fifo for reading, which releases the init blocked on its write side; returns once
+ * the init has closed it, which it does as the workload starts (execve, or entering the Wasm
+ * module), so the poststart hooks and whoever signals the container after `start` find the
+ * workload running. */
 static int release_init (const struct state_dir *sd, const struct container_state *st, struct rw_error **err)
 {
   cleanup_close int fd = openat (sd->dirfd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return rw_error_set (err, errno, "open `%s/" EXEC_FIFO_NAME "`", sd->path);
+  bool released = false;
   for (;;)
     {
       struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -441,14 +449,22 @@ static int release_init (const struct state_dir *sd, const struct container_stat
       if (r < 0 && errno != EINTR)
         return rw_error_set (err, errno, "wait for the container to start");
       char c;
-      if (r > 0 && read (fd, &c, 1) == 1)
-        break;
+      ssize_t n = r > 0 ? read (fd, &c, 1) : -1;
+      if (n == 1 && !released)
+        {
+          released = true;
+          if (unlinkat (sd->dirfd, EXEC_FIFO_NAME, 0) < 0)
+            return rw_error_set (err, errno, "remove `%s/" EXEC_FIFO_NAME "`", sd->path);
+        }
+      if (released && n == 0)
+        return 0;
       if (!state_process_alive (st->pid, st->pid_start_time))
-        return rw_error_set (err, 0, "container process exited before it could start");
+        {
+          if (released)
+            return 0;
+          return rw_error_set (err, 0, "container process exited before it could start");
+        }
     }
-  if (unlinkat (sd->dirfd, EXEC_FIFO_NAME, 0) < 0)
-    return rw_error_set (err, errno, "remove `%s/" EXEC_FIFO_NAME "`", sd->path);
-  return 0;
 }
 
 static int start_locked (const struct state_dir *sd, const struct container_state *st, enum container_status s,
@@ -695,9 +711,13 @@ int container_pids (const struct runtime_options *ro, const char *id, pid_t **pi
   cleanup_state struct container_state *st = NULL;
   if (state_dir_open (runtime_root (ro), id, false, &sd, err) < 0 || state_read (sd, &st, err) < 0)
     return rw_error_wrap (err, "ps container `%s`", id);
-  enum container_status s = state_status (sd, st);
-  if (s == STATUS_STOPPED)
-    return rw_error_set (err, 0, "ps container `%s`: container is stopped", id);
+  /* As runc: a stopped container has no processes, which is not an error. */
+  if (state_status (sd, st) == STATUS_STOPPED)
+    {
+      *pids = NULL;
+      *n = 0;
+      return 0;
+    }
   if (st->cgroup == NULL)
     {
       /* No cgroup to ask: the init is all we know of. */
@@ -726,12 +746,35 @@ static void forward_signal (int signo)
     kill (forward_pid, signo);
 }
 
+/* Waits for `pid`, reaping on the way the orphans a subreaper inherits. */
+static int wait_reaping (pid_t pid, int *exit_code)
+{
+  for (;;)
+    {
+      int status = 0;
+      pid_t w = waitpid (-1, &status, 0);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return -1;
+      if (w == pid)
+        {
+          *exit_code = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
+          return 0;
+        }
+    }
+}
+
 int container_run (const struct runtime_options *ro, const struct create_options *o, bool detach, int *exit_code,
                    struct rw_error **err)
 {
   struct creation x;
   struct create_options with_proxy = *o;
   with_proxy.proxy_terminal = !detach;
+  /* Like runc: the processes a container without its own pid namespace leaves behind are
+   * reparented to us, not to the host's init, and reaped. */
+  if (!detach && !o->no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+    return rw_error_set (err, errno, "run container `%s`: prctl PR_SET_CHILD_SUBREAPER", o->id);
   if (create_keep (ro, &with_proxy, &x, err) < 0)
     return -1;
   cleanup_close int master = -1;
@@ -770,10 +813,10 @@ int container_run (const struct runtime_options *ro, const struct create_options
       log_message (LOG_LEVEL_WARNING, "%s", proxy_err->msg);
       rw_error_free (&proxy_err);
     }
-  if (lifecycle_wait_status (x.pid, exit_code) < 0)
+  if (wait_reaping (x.pid, exit_code) < 0)
     *exit_code = 255;
   forward_pid = 0;
   x.pid = 0;
   creation_release (&x);
-  return container_delete (ro, o->id, true, err);
+  return o->keep ? 0 : container_delete (ro, o->id, true, err);
 }

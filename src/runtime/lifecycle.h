@@ -28,6 +28,8 @@ struct create_options {
   bool no_new_keyring;
   int preserve_fds;
   bool proxy_terminal;                 /* run: without a console socket, runwasm is the tty's peer */
+  bool keep;                           /* run: do not delete the container once it exits */
+  bool no_subreaper;                   /* run: do not reap the orphans of a container without a pid namespace */
 };
 
 int container_create (const struct runtime_options *ro, const struct create_options *o, struct rw_error **err);

@@ -93,7 +93,7 @@ int process_prepare (struct process_launch *l, char **env, struct rw_error **err
     return -1;
   if (l->container_policy->personality && personality_apply (l->container_policy->personality, err) < 0)
     return -1;
-  struct handler_context ctx = { l->config, p, env };
+  struct handler_context ctx = { l->config, p, env, -1 };
   if (l->handler->prepare && l->handler->prepare (&ctx, &l->handler_data, err) < 0)
     return -1;
   return 0;
@@ -151,7 +151,7 @@ static void reset_signals (void)
   sigprocmask (SIG_SETMASK, &none, NULL);
 }
 
-int process_exec (struct process_launch *l, char **env, struct rw_error **err)
+int process_finalize (struct process_launch *l, char **env, struct rw_error **err)
 {
   const struct oci_process *p = l->process;
   const struct capabilities *caps = l->policy->capabilities;
@@ -159,27 +159,37 @@ int process_exec (struct process_launch *l, char **env, struct rw_error **err)
 
   if (p->has_umask)
     umask (p->umask);
+  /* Before any filter: profiles rarely list close_range or fcntl. */
+  if (fds_prepare_for_exec (l->n_preserved_fds, err) < 0)
+    return -1;
   /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: do it while we have it. */
   if (seccomp_needs_caps && apply_seccomp (l, err) < 0)
     return -1;
   if (caps && capabilities_prepare_setuid (caps, err) < 0)
-    return -1;
+    return rw_error_wrap (err, "process.capabilities");
   if (set_ids (p, err) < 0)
     return -1;
   if (caps && capabilities_apply (caps, err) < 0)
-    return -1;
+    return rw_error_wrap (err, "process.capabilities");
   /* The directory may only be reachable with the final ids. */
   if (chdir (p->cwd) < 0)
     return rw_error_set (err, errno, "process.cwd: chdir `%s`", p->cwd);
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return rw_error_set (err, errno, "process.noNewPrivileges: prctl");
-  if (fds_prepare_for_exec (l->n_preserved_fds, err) < 0)
-    return -1;
   reset_signals ();
+  struct handler_context ctx = { l->config, p, env, -1 };
+  if (l->handler->ready && l->handler->ready (&ctx, l->handler_data, err) < 0)
+    return -1;
+  /* As late as possible: after it only the exec fifo and execve (or the engine) remain. */
   if (l->container_policy->seccomp && !seccomp_needs_caps && apply_seccomp (l, err) < 0)
     return -1;
   if (l->policy->labels && lsm_apply_exec_labels (l->policy->labels, err) < 0)
     return -1;
-  struct handler_context ctx = { l->config, p, env };
+  return 0;
+}
+
+int process_run (struct process_launch *l, char **env, int started_fd, struct rw_error **err)
+{
+  struct handler_context ctx = { l->config, l->process, env, started_fd };
   return l->handler->exec (&ctx, l->handler_data, err);
 }

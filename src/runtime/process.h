@@ -1,6 +1,8 @@
 /* Turning the current (container) process into the OCI `process`: rlimits, ids, umask,
  * capabilities, no_new_privs, seccomp, environment, then the handler. Shared by the
- * container init and `exec`, so both get exactly the same sequence. */
+ * container init and `exec`, so both get exactly the same sequence. Everything that can
+ * fail happens in process_prepare and process_finalize, before the runtime reports the
+ * process created (or, for exec, running); process_run only starts the workload. */
 #ifndef RUNWASM_RUNTIME_PROCESS_H
 #define RUNWASM_RUNTIME_PROCESS_H
 
@@ -34,7 +36,13 @@ char **process_build_env (const struct oci_process *p, int listen_fds);
  * rlimits, personality; then handler->prepare. */
 int process_prepare (struct process_launch *l, char **env, struct rw_error **err);
 
-/* Drops privileges, applies seccomp and runs the handler. Returns only on failure. */
-int process_exec (struct process_launch *l, char **env, struct rw_error **err);
+/* Marks the fds not passed on close-on-exec, drops privileges, resets signal dispositions,
+ * runs handler->ready and loads the seccomp filter (first when it needs CAP_SYS_ADMIN, else
+ * last). What the caller does after this must only need open/write/close and execve. */
+int process_finalize (struct process_launch *l, char **env, struct rw_error **err);
+
+/* Runs the handler; `started_fd` closes once the workload runs (handler.h). Returns only on
+ * failure. */
+int process_run (struct process_launch *l, char **env, int started_fd, struct rw_error **err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 
@@ -17,6 +18,24 @@ int sync_send (int fd, enum sync_msg type, const char *payload, struct rw_error 
   ssize_t n;
   do
     n = sendmsg (fd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return rw_error_set (err, errno, "sync: send");
+  return 0;
+}
+
+int sync_report (int fd, enum sync_msg type, const char *payload, struct rw_error **err)
+{
+  uint32_t t = type;
+  size_t len = payload ? strlen (payload) : 0;
+  cleanup_free char *buf = malloc (sizeof t + len);
+  if (buf == NULL)
+    return rw_error_set (err, ENOMEM, "sync: send");
+  memcpy (buf, &t, sizeof t);
+  memcpy (buf + sizeof t, payload ? payload : "", len);
+  ssize_t n;
+  do
+    n = write (fd, buf, sizeof t + len);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return rw_error_set (err, errno, "sync: send");

@@ -13,7 +13,12 @@ enum sync_msg {
   SYNC_ERROR,          /* child -> runtime: payload is the error message */
 };
 
+/* Runtime -> child; a child gone is an error, not SIGPIPE. */
 int sync_send (int fd, enum sync_msg type, const char *payload, struct rw_error **err);
+/* Child -> runtime, by write(2): the child may be under its seccomp filter already, and
+ * profiles that allow nothing else still allow write. A runtime gone ends the child (SIGPIPE,
+ * or EPIPE for a namespace's PID 1, which ignores it). */
+int sync_report (int fd, enum sync_msg type, const char *payload, struct rw_error **err);
 /* A closed socket (the peer exited) is an error "container process exited". */
 int sync_recv (int fd, enum sync_msg *type, char **payload, struct rw_error **err);
 /* Receives a message and checks its type; SYNC_ERROR becomes *err with the peer's message. */

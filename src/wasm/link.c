@@ -57,6 +57,7 @@ void wasm_module_import (const wasm_module *m, uint32_t i, wasm_import_desc *out
 }
 
 uint32_t wasm_module_export_count (const wasm_module *m) { return m->nexports; }
+int wasm_module_has_start (const wasm_module *m) { return m->start >= 0; }
 
 void wasm_module_export (const wasm_module *m, uint32_t i, wasm_export_desc *out)
 {

@@ -169,6 +169,8 @@ uint32_t wasm_module_import_count (const wasm_module *module);
 void wasm_module_import (const wasm_module *module, uint32_t i, wasm_import_desc *out);
 uint32_t wasm_module_export_count (const wasm_module *module);
 void wasm_module_export (const wasm_module *module, uint32_t i, wasm_export_desc *out);
+/* Whether instantiating runs a start function, i.e. guest code. */
+int wasm_module_has_start (const wasm_module *module);
 
 /* ---- Host objects ---------------------------------------------------------------------- */
 

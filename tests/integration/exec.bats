@@ -89,3 +89,98 @@ start_sleeper () {
   rw update --resources "$BATS_TEST_TMPDIR/r.json" "$ID"
   [ "$(cat /sys/fs/cgroup/pids/runwasm/"$ID"/pids.max)" = 43 ]
 }
+
+@test "ps and exec on a stopped container answer as runc: an empty list, and 255" {
+  process true
+  create_detached
+  rw start "$ID"
+  for _ in $(seq 50); do [ "$(status_of "$ID")" = stopped ] && break; sleep 0.1; done
+  run rw ps "$ID"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == *PID* ]]
+  run rw ps --format json "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = "[]" ]
+  run rw exec "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"container is stopped"* ]]
+  run rw exec nosuch true
+  [ "$status" -eq 255 ]
+}
+
+@test "exec --cap adds to the bounding, effective and permitted sets" {
+  start_sleeper
+  run rw exec "$ID" grep -E '^Cap(Bnd|Eff|Prm)' /proc/self/status
+  [ "$status" -eq 0 ]
+  before=$output
+  run rw exec --cap CAP_NET_ADMIN -c CAP_SYS_PTRACE "$ID" grep -E '^Cap(Bnd|Eff|Prm|Inh)' /proc/self/status
+  [ "$status" -eq 0 ]
+  [ "$output" != "$before" ]
+  # CAP_NET_ADMIN is bit 12, CAP_SYS_PTRACE bit 19.
+  for set in Bnd Eff Prm; do
+    mask=$(echo "$output" | awk -v s="Cap$set:" '$1 == s {print $2}')
+    (( (0x$mask >> 12) & 1 )) && (( (0x$mask >> 19) & 1 ))
+  done
+  [[ "$output" == *"CapInh:"*"0000000000000000"* ]]
+}
+
+@test "exec --additional-gids adds supplementary groups" {
+  start_sleeper
+  run rw exec -g 44 --additional-gids 55 "$ID" id -G
+  [ "$status" -eq 0 ]
+  [[ " $output " == *" 44 "* ]]
+  [[ " $output " == *" 55 "* ]]
+  run rw exec -g abc "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"--additional-gids \`abc\`"* ]]
+}
+
+@test "exec --apparmor and --process-label on a host without them are refused clearly" {
+  start_sleeper
+  if [ -e /sys/kernel/security/apparmor ]; then skip "this host has AppArmor"; fi
+  run rw exec --apparmor some-profile "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"AppArmor"* ]]
+  if [ -e /sys/fs/selinux/enforce ]; then skip "this host has SELinux"; fi
+  run rw exec --process-label system_u:system_r:container_t:s0 "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"SELinux"* ]]
+}
+
+@test "exec --cgroup joins an existing sub-cgroup; bad paths are refused" {
+  start_sleeper
+  subs=$(ls -d /sys/fs/cgroup/*/runwasm/"$ID")
+  for d in $subs; do mkdir "$d/sub"; done
+  # A v1 cpuset cgroup takes no process before it has cpus and mems.
+  for f in cpus mems; do
+    [ ! -e "/sys/fs/cgroup/cpuset/runwasm/$ID/sub/cpuset.$f" ] \
+      || cat "/sys/fs/cgroup/cpuset/runwasm/$ID/cpuset.$f" > "/sys/fs/cgroup/cpuset/runwasm/$ID/sub/cpuset.$f"
+  done
+  run rw exec --cgroup sub "$ID" cat /proc/self/cgroup
+  for d in $subs; do rmdir "$d/sub"; done
+  [ "$status" -eq 0 ]
+  # In its cgroup namespace the container's cgroup is the root.
+  [[ "$output" == *":pids:/sub"* ]]
+  run rw exec --cgroup ../escape "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"--cgroup \`../escape\`"* ]]
+  run rw exec --cgroup pids:sub "$ID" true
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"not supported"* ]]
+}
+
+@test "exec into a paused container needs --ignore-paused" {
+  start_sleeper
+  rw pause "$ID"
+  run rw exec "$ID" echo hi
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"--ignore-paused"* ]]
+  # The process starts frozen, as with runc, and runs once the container is resumed.
+  rw exec --ignore-paused "$ID" echo hi >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  local execer=$!
+  sleep 0.5
+  rw resume "$ID"
+  wait "$execer"
+  [ "$(cat "$BATS_TEST_TMPDIR/out")" = hi ]
+}
