@@ -419,6 +419,16 @@ bool cgroup_resources_memory_limit (const struct cgroup_resources *r, uint64_t *
   return true;
 }
 
+/* Does deny rule `d` take away any access that default rule `x` gives? */
+static bool denies_part_of (const struct cgroup_device_rule *d, const struct cgroup_device_rule *x)
+{
+  if (d->type != 'a' && d->type != x->type)
+    return false;
+  if ((d->major >= 0 && d->major != x->major) || (d->minor >= 0 && d->minor != x->minor))
+    return false;
+  return strpbrk (d->access, x->access) != NULL;
+}
+
 int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_error **err)
 {
   static const struct cgroup_device_rule defaults[] = {
@@ -430,18 +440,26 @@ int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_
     { true, 'c', 136, -1, "rwm" },                           /* /dev/pts/N */
   };
   size_t n = sizeof defaults / sizeof defaults[0];
-  /* After the last deny-all (which would wipe them) and before the config's other rules
-   * (which may still deny one of them: later rules win). */
-  size_t at = 0;
+  /* Appended after the config's rules, as crun does, so devices.list shows the config's
+   * allow rules first and in order (the runtime-tools suite checks them by position). A
+   * default that a config deny after the last deny-all touches is left out, so the config
+   * still has the last word (docs/conformance.md). */
+  size_t last_deny_all = 0;
   for (size_t i = 0; i < r->n_devices; i++)
     if (!r->devices[i].allow && r->devices[i].type == 'a' && strcmp (r->devices[i].access, "rwm") == 0)
-      at = i + 1;
+      last_deny_all = i + 1;
   struct cgroup_device_rule *grown = realloc (r->devices, (r->n_devices + n) * sizeof *grown);
   if (grown == NULL)
     return rw_error_set (err, ENOMEM, "default device rules");
-  memmove (grown + at + n, grown + at, (r->n_devices - at) * sizeof *grown);
-  memcpy (grown + at, defaults, sizeof defaults);
   r->devices = grown;
-  r->n_devices += n;
+  size_t config_rules = r->n_devices;
+  for (size_t k = 0; k < n; k++)
+    {
+      bool denied = false;
+      for (size_t i = last_deny_all; i < config_rules && !denied; i++)
+        denied = !r->devices[i].allow && denies_part_of (&r->devices[i], &defaults[k]);
+      if (!denied)
+        r->devices[r->n_devices++] = defaults[k];
+    }
   return 0;
 }

@@ -73,9 +73,23 @@ int main (void)
   tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "default devices added");
   tap_eq_int (r->n_devices, before + 11, "eleven default rules");
   tap_ok (!r->devices[0].allow && r->devices[0].type == 'a', "the config's deny-all stays first");
-  tap_ok (r->devices[1].allow && r->devices[1].type == 'c' && r->devices[1].major == -1, "defaults right after it");
-  tap_ok (r->devices[before + 9].major == 1 && r->devices[before + 9].minor == 3 && r->devices[before + 10].type == 'b',
-          "the config's own rules come last, so they can override a default");
+  tap_ok (r->devices[1].major == 1 && r->devices[1].minor == 3 && r->devices[2].type == 'b',
+          "the config's own rules keep their places, as in devices.list");
+  tap_ok (r->devices[before].allow && r->devices[before].type == 'c' && r->devices[before].major == -1,
+          "defaults after them");
+  cgroup_resources_free (r);
+
+  r = parse ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"w\"},"
+             "{\"allow\":false,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}]}");
+  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "defaults added after config denies");
+  bool null_allowed = false, pts_allowed = false;
+  for (size_t i = 0; i < r->n_devices; i++)
+    if (r->devices[i].allow && r->devices[i].major == 1 && r->devices[i].minor == 3)
+      null_allowed = true;
+    else if (r->devices[i].allow && r->devices[i].major == 136)
+      pts_allowed = true;
+  tap_ok (!null_allowed && !pts_allowed, "a default the config denies (even in part) is left out");
+  tap_eq_int (r->n_devices, 3 + 9, "the other nine defaults are added");
   cgroup_resources_free (r);
 
   r = parse ("{\"memory\":{\"limit\":-1}}");
