@@ -45,3 +45,9 @@ load helpers
   [[ "$output" == *"linux.namespaces: a mount namespace is required"* ]]
   assert_nothing_left "$ID"
 }
+
+@test "features lists the annotations that change what runwasm does (runtime-spec 1.2)" {
+  run rw features
+  [ "$status" -eq 0 ]
+  echo "$output" | jq -e '.potentiallyUnsafeConfigAnnotations == ["run.oci.handler", "module.wasm.image/variant"]'
+}
