@@ -419,14 +419,12 @@ bool cgroup_resources_memory_limit (const struct cgroup_resources *r, uint64_t *
   return true;
 }
 
-/* Does deny rule `d` take away any access that default rule `x` gives? */
-static bool denies_part_of (const struct cgroup_device_rule *d, const struct cgroup_device_rule *x)
+/* Does deny rule `d` cover the devices of default rule `x`? */
+static bool covers (const struct cgroup_device_rule *d, const struct cgroup_device_rule *x)
 {
   if (d->type != 'a' && d->type != x->type)
     return false;
-  if ((d->major >= 0 && d->major != x->major) || (d->minor >= 0 && d->minor != x->minor))
-    return false;
-  return strpbrk (d->access, x->access) != NULL;
+  return (d->major < 0 || d->major == x->major) && (d->minor < 0 || d->minor == x->minor);
 }
 
 int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_error **err)
@@ -441,9 +439,9 @@ int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_
   };
   size_t n = sizeof defaults / sizeof defaults[0];
   /* Appended after the config's rules, as crun does, so devices.list shows the config's
-   * allow rules first and in order (the runtime-tools suite checks them by position). A
-   * default that a config deny after the last deny-all touches is left out, so the config
-   * still has the last word (docs/conformance.md). */
+   * allow rules first and in order (the runtime-tools suite checks them by position). What a
+   * config deny after the last deny-all takes away is taken out of the defaults it covers, so
+   * the config still has the last word (docs/conformance.md). */
   size_t last_deny_all = 0;
   for (size_t i = 0; i < r->n_devices; i++)
     if (!r->devices[i].allow && r->devices[i].type == 'a' && strcmp (r->devices[i].access, "rwm") == 0)
@@ -455,11 +453,19 @@ int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_
   size_t config_rules = r->n_devices;
   for (size_t k = 0; k < n; k++)
     {
-      bool denied = false;
-      for (size_t i = last_deny_all; i < config_rules && !denied; i++)
-        denied = !r->devices[i].allow && denies_part_of (&r->devices[i], &defaults[k]);
-      if (!denied)
-        r->devices[r->n_devices++] = defaults[k];
+      struct cgroup_device_rule d = defaults[k];
+      for (size_t i = last_deny_all; i < config_rules; i++)
+        if (!r->devices[i].allow && covers (&r->devices[i], &d))
+          {
+            /* Keep only the access the deny leaves ("deny a *:* m" still lets /dev/null be read). */
+            char kept[4] = "", *out = kept;
+            for (const char *a = d.access; *a; a++)
+              if (strchr (r->devices[i].access, *a) == NULL)
+                *out++ = *a;
+            memcpy (d.access, kept, sizeof kept);
+          }
+      if (d.access[0] != '\0')
+        r->devices[r->n_devices++] = d;
     }
   return 0;
 }

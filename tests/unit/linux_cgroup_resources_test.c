@@ -82,14 +82,22 @@ int main (void)
   r = parse ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"w\"},"
              "{\"allow\":false,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}]}");
   tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "defaults added after config denies");
-  bool null_allowed = false, pts_allowed = false;
-  for (size_t i = 0; i < r->n_devices; i++)
-    if (r->devices[i].allow && r->devices[i].major == 1 && r->devices[i].minor == 3)
-      null_allowed = true;
-    else if (r->devices[i].allow && r->devices[i].major == 136)
+  const char *null_access = NULL;
+  bool pts_allowed = false;
+  for (size_t i = 3; i < r->n_devices; i++)
+    if (r->devices[i].major == 1 && r->devices[i].minor == 3)
+      null_access = r->devices[i].access;
+    else if (r->devices[i].major == 136)
       pts_allowed = true;
-  tap_ok (!null_allowed && !pts_allowed, "a default the config denies (even in part) is left out");
-  tap_eq_int (r->n_devices, 3 + 9, "the other nine defaults are added");
+  tap_eq_str (null_access, "rm", "a default loses the access a config deny takes away");
+  tap_ok (!pts_allowed, "a default the config denies entirely is left out");
+  tap_eq_int (r->n_devices, 3 + 10, "the other defaults are added");
+  cgroup_resources_free (r);
+
+  r = parse ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"a\",\"access\":\"m\"}]}");
+  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "defaults added after a deny-mknod-everywhere");
+  tap_ok (r->n_devices == 2 + 9 && strcmp (r->devices[2].access, "rw") == 0,
+          "\"deny a *:* m\" drops the two mknod-only defaults and the m of the others");
   cgroup_resources_free (r);
 
   r = parse ("{\"memory\":{\"limit\":-1}}");
