@@ -154,7 +154,8 @@ static int load_config (const struct create_options *o, struct creation *x, char
   if (stat (x->config->root_path, &st) < 0 || !S_ISDIR (st.st_mode))
     return rw_error_set (err, errno ? errno : ENOTDIR, "root.path: `%s`", x->config->root_path);
   if (oci_config_namespace (x->config, CLONE_NEWNS) == NULL)
-    return rw_error_set (err, 0, "linux.namespaces: a mount namespace is required");
+    return rw_error_set (err, 0, "linux.namespaces: a mount namespace is required (runwasm does not mount a "
+                                 "container's filesystems in the host's mount namespace)");
   *bundle_out = strdup (resolved);
   return 0;
 }

@@ -29,6 +29,14 @@ load helpers
   assert_nothing_left "$ID"
 }
 
+@test "the warnings reach the --log file at level warning (what conmon and containerd read)" {
+  [ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+  config '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+  run_container --log "$BATS_TEST_TMPDIR/log.json" --log-format json
+  [ "$status" -eq 0 ]
+  jq -e 'select(.level == "warning" and (.msg | startswith("linux.mountLabel")))' "$BATS_TEST_TMPDIR/log.json"
+}
+
 @test "process.selinuxLabel without SELinux is still refused" {
   [ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
   config '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
@@ -42,7 +50,7 @@ load helpers
   config '.linux.namespaces |= map(select(.type != "mount"))'
   run_container
   [ "$status" -ne 0 ]
-  [[ "$output" == *"linux.namespaces: a mount namespace is required"* ]]
+  [[ "$output" == *"linux.namespaces: a mount namespace is required (runwasm does not mount a container's filesystems in the host's mount namespace)"* ]]
   assert_nothing_left "$ID"
 }
 
