@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "handlers/classify.h"
 #include "linux/capabilities.h"
 #include "linux/cgroup.h"
 #include "runtime/config.h"
@@ -77,10 +78,15 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object_object_add (lx, "mountExtensions", mount_ext);
   json_object_object_add (f, "linux", lx);
 
+  /* runtime-spec 1.2: annotations that change what the runtime does with the container, so
+   * a high-level runtime (CRI-O) lets them through from users only when allowed to. */
+  static const char *const unsafe_annotations[] = { ANNOTATION_HANDLER, ANNOTATION_WASM_VARIANT, NULL };
+  json_object_object_add (f, "potentiallyUnsafeConfigAnnotations", strings (unsafe_annotations));
+
   json_object *ann = json_object_new_object ();
-  json_object_object_add (ann, "run.oci.handler", json_object_new_string ("wasm, wasm-smart"));
-  json_object_object_add (ann, "module.wasm.image/variant", json_object_new_string ("compat, compat-smart"));
-  json_object_object_add (ann, "io.kubernetes.cri.container-type", json_object_new_string ("sandbox: always native"));
+  json_object_object_add (ann, ANNOTATION_HANDLER, json_object_new_string ("wasm, wasm-smart"));
+  json_object_object_add (ann, ANNOTATION_WASM_VARIANT, json_object_new_string ("compat, compat-smart"));
+  json_object_object_add (ann, ANNOTATION_CRI_CONTAINER_TYPE, json_object_new_string ("sandbox: always native"));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.version", json_object_new_string (RUNWASM_VERSION));
   json_object_object_add (f, "annotations", ann);
 

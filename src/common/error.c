@@ -80,3 +80,25 @@ void rw_error_merge (struct rw_error **dst, struct rw_error **src)
   else
     rw_error_free (src);
 }
+
+static void (*warning_sink) (const char *msg);
+
+void rw_warning_set_sink (void (*sink) (const char *msg))
+{
+  warning_sink = sink;
+}
+
+void rw_warning (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = vformat (fmt, ap);
+  va_end (ap);
+  if (msg == NULL)
+    return;
+  if (warning_sink)
+    warning_sink (msg);
+  else
+    fprintf (stderr, "runwasm: warning: %s\n", msg);
+  free (msg);
+}

@@ -19,4 +19,9 @@ void rw_error_free (struct rw_error **err);
 /* Move src into *dst if *dst is empty, otherwise free src. */
 void rw_error_merge (struct rw_error **dst, struct rw_error **src);
 
+/* A warning from a layer below the logger (a setting accepted but not enforced by this host):
+ * it goes to the sink the logger installs, or to stderr before there is one. */
+void rw_warning (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void rw_warning_set_sink (void (*sink) (const char *msg));
+
 #endif

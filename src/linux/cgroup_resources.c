@@ -419,6 +419,14 @@ bool cgroup_resources_memory_limit (const struct cgroup_resources *r, uint64_t *
   return true;
 }
 
+/* Does deny rule `d` cover the devices of default rule `x`? */
+static bool covers (const struct cgroup_device_rule *d, const struct cgroup_device_rule *x)
+{
+  if (d->type != 'a' && d->type != x->type)
+    return false;
+  return (d->major < 0 || d->major == x->major) && (d->minor < 0 || d->minor == x->minor);
+}
+
 int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_error **err)
 {
   static const struct cgroup_device_rule defaults[] = {
@@ -430,18 +438,34 @@ int cgroup_resources_add_default_devices (struct cgroup_resources *r, struct rw_
     { true, 'c', 136, -1, "rwm" },                           /* /dev/pts/N */
   };
   size_t n = sizeof defaults / sizeof defaults[0];
-  /* After the last deny-all (which would wipe them) and before the config's other rules
-   * (which may still deny one of them: later rules win). */
-  size_t at = 0;
+  /* Appended after the config's rules, as crun does, so devices.list shows the config's
+   * allow rules first and in order (the runtime-tools suite checks them by position). What a
+   * config deny after the last deny-all takes away is taken out of the defaults it covers, so
+   * the config still has the last word (docs/conformance.md). */
+  size_t last_deny_all = 0;
   for (size_t i = 0; i < r->n_devices; i++)
     if (!r->devices[i].allow && r->devices[i].type == 'a' && strcmp (r->devices[i].access, "rwm") == 0)
-      at = i + 1;
+      last_deny_all = i + 1;
   struct cgroup_device_rule *grown = realloc (r->devices, (r->n_devices + n) * sizeof *grown);
   if (grown == NULL)
     return rw_error_set (err, ENOMEM, "default device rules");
-  memmove (grown + at + n, grown + at, (r->n_devices - at) * sizeof *grown);
-  memcpy (grown + at, defaults, sizeof defaults);
   r->devices = grown;
-  r->n_devices += n;
+  size_t config_rules = r->n_devices;
+  for (size_t k = 0; k < n; k++)
+    {
+      struct cgroup_device_rule d = defaults[k];
+      for (size_t i = last_deny_all; i < config_rules; i++)
+        if (!r->devices[i].allow && covers (&r->devices[i], &d))
+          {
+            /* Keep only the access the deny leaves ("deny a *:* m" still lets /dev/null be read). */
+            char kept[4] = "", *out = kept;
+            for (const char *a = d.access; *a; a++)
+              if (strchr (r->devices[i].access, *a) == NULL)
+                *out++ = *a;
+            memcpy (d.access, kept, sizeof kept);
+          }
+      if (d.access[0] != '\0')
+        r->devices[r->n_devices++] = d;
+    }
   return 0;
 }

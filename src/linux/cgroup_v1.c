@@ -61,8 +61,9 @@ static int apply_limit_and_swap (const char *dir, const struct cgroup_resources 
   return write_opt (dir, "memory.limit_in_bytes", limit, err) < 0 ? -1 : write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err);
 }
 
-/* Recent kernels still accept memory.kmem.limit_in_bytes but ignore it: read it back so an
- * unenforced limit is an error, not a silent no-op. */
+/* Recent kernels (5.16+ on v1) still accept memory.kmem.limit_in_bytes but ignore it: read it
+ * back, and when the limit did not hold say so at warning level and go on, as crun and runc do
+ * (kernel memory is then charged to memory.limit_in_bytes; docs/conformance.md). */
 static int apply_kernel_memory (const char *dir, const struct cgroup_opt_int *kernel, struct rw_error **err)
 {
   int64_t now;
@@ -72,8 +73,8 @@ static int apply_kernel_memory (const char *dir, const struct cgroup_opt_int *ke
     return -1;
   bool held = kernel->value < 0 ? now < 0 || now >= (INT64_C (1) << 62) : now == kernel->value;
   if (!held)
-    return rw_error_set (err, 0, "linux.resources.memory.kernel: not supported by this kernel (it accepts "
-                                 "memory.kmem.limit_in_bytes but no longer enforces it)");
+    rw_warning ("linux.resources.memory.kernel: ignored: this kernel no longer enforces kernel memory limits "
+                "(memory.limit_in_bytes still covers kernel memory)");
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/log.h"
 
 static int wait_with_timeout (pid_t pid, int timeout_s, int *status, bool *timed_out)
 {
@@ -99,4 +100,23 @@ int hooks_run (const struct oci_config *c, enum oci_hook_kind kind, const char *
         return -1;
     }
   return 0;
+}
+
+int hooks_run_warn (const struct oci_config *c, enum oci_hook_kind kind, const char *state_json)
+{
+  const struct oci_hook_list *list = &c->hooks[kind];
+  int failed = 0;
+  for (size_t i = 0; i < list->len; i++)
+    {
+      char where[64];
+      snprintf (where, sizeof where, "hooks.%s[%zu]", oci_hook_kind_name (kind), i);
+      struct rw_error *err = NULL;
+      if (run_one (&list->hooks[i], where, state_json, &err) < 0)
+        {
+          log_message (LOG_LEVEL_WARNING, "%s", err->msg);
+          rw_error_free (&err);
+          failed++;
+        }
+    }
+  return failed;
 }

@@ -9,5 +9,9 @@
 /* Runs every hook of `kind` in order; stops at the first failure. */
 int hooks_run (const struct oci_config *c, enum oci_hook_kind kind, const char *state_json,
                struct rw_error **err);
+/* Runs every hook of `kind` in order for the points where a failure must not stop the
+ * lifecycle (poststart, poststop): each failure is logged as a warning and the next hook
+ * still runs. Returns the number of hooks that failed. */
+int hooks_run_warn (const struct oci_config *c, enum oci_hook_kind kind, const char *state_json);
 
 #endif

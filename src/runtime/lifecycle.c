@@ -155,7 +155,8 @@ static int load_config (const struct create_options *o, struct creation *x, char
   if (stat (x->config->root_path, &st) < 0 || !S_ISDIR (st.st_mode))
     return rw_error_set (err, errno ? errno : ENOTDIR, "root.path: `%s`", x->config->root_path);
   if (oci_config_namespace (x->config, CLONE_NEWNS) == NULL)
-    return rw_error_set (err, 0, "linux.namespaces: a mount namespace is required");
+    return rw_error_set (err, 0, "linux.namespaces: a mount namespace is required (runwasm does not mount a "
+                                 "container's filesystems in the host's mount namespace)");
   *bundle_out = strdup (resolved);
   return 0;
 }
@@ -193,7 +194,9 @@ static int drive_child (struct creation *x, bool new_userns, struct rw_error **e
     }
   if (state_process_start_time (x->pid, &x->state.pid_start_time, err) < 0 || state_write (x->sd, &x->state, err) < 0)
     return -1;
-  cleanup_free char *state_json = state_json_text (&x->state, STATUS_CREATING);
+  /* The create-time hooks (prestart, createRuntime, createContainer) see "created", as with
+   * crun and the runtime-tools suite (runc says "creating"): docs/conformance.md. */
+  cleanup_free char *state_json = state_json_text (&x->state, STATUS_CREATED);
   if (sync_send (x->sync_fd, SYNC_GO, state_json, err) < 0)
     return -1;
   for (;;)
@@ -424,12 +427,7 @@ static void run_hooks_warn (const struct oci_config *c, enum oci_hook_kind kind,
   if (c->hooks[kind].len == 0)
     return;
   cleanup_free char *json = state_json_text (st, s);
-  struct rw_error *err = NULL;
-  if (hooks_run (c, kind, json, &err) < 0)
-    {
-      log_message (LOG_LEVEL_WARNING, "%s", err->msg);
-      rw_error_free (&err);
-    }
+  hooks_run_warn (c, kind, json);
 }
 
 /* Opens the fifo for reading, which releases the init blocked on its write side; returns once

@@ -18,8 +18,14 @@ static struct {
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
+static void log_warning_sink (const char *msg)
+{
+  log_message (LOG_LEVEL_WARNING, "%s", msg);
+}
+
 int log_setup (const char *path, const char *format, const char *level, struct rw_error **err)
 {
+  rw_warning_set_sink (log_warning_sink);
   if (format && strcmp (format, "json") == 0)
     logger.json = true;
   else if (format && strcmp (format, "text") != 0)

@@ -22,7 +22,8 @@ hook () {
   [ "$status" -eq 0 ]
   cat "$LOG"
   [ "$(cut -d' ' -f1 "$LOG" | tr '\n' ' ')" = "prestart createRuntime poststart poststop " ]
-  grep -q "^createRuntime creating $ID" "$LOG"
+  grep -q "^prestart created $ID" "$LOG"
+  grep -q "^createRuntime created $ID" "$LOG"
   grep -q "^poststart running $ID" "$LOG"
   grep -q "^poststop stopped $ID" "$LOG"
   jq -e --arg id "$ID" '.id == $id and .pid > 0' "$BUNDLE/createContainer.json"
@@ -53,4 +54,27 @@ hook () {
   [[ "$output" == *"hooks.createRuntime[0]"* ]]
   assert_nothing_left "$ID"
   ! pgrep -fx "sleep 1001"
+}
+
+@test "a failing poststart hook is logged and the next poststart hook still runs" {
+  config ".hooks.poststart = [{\"path\": \"/bin/false\"}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo second >> $BATS_TEST_TMPDIR/post.out\"]}]"
+  process true
+  run_container
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning"*"hooks.poststart[0]"*"exited with status 1"* ]]
+  [ "$(cat "$BATS_TEST_TMPDIR/post.out")" = second ]
+  assert_nothing_left "$ID"
+}
+
+@test "a failing poststop hook is logged, the next poststop hook runs and delete succeeds" {
+  config ".hooks.poststop = [{\"path\": \"/bin/false\"}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo second >> $BATS_TEST_TMPDIR/post.out\"]}]"
+  process true
+  create_detached
+  rw start "$ID"
+  for _ in $(seq 50); do [ "$(status_of "$ID")" = stopped ] && break; sleep 0.1; done
+  run rw delete "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning"*"hooks.poststop[0]"*"exited with status 1"* ]]
+  [ "$(cat "$BATS_TEST_TMPDIR/post.out")" = second ]
+  assert_nothing_left "$ID"
 }

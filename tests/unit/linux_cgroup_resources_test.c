@@ -73,9 +73,31 @@ int main (void)
   tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "default devices added");
   tap_eq_int (r->n_devices, before + 11, "eleven default rules");
   tap_ok (!r->devices[0].allow && r->devices[0].type == 'a', "the config's deny-all stays first");
-  tap_ok (r->devices[1].allow && r->devices[1].type == 'c' && r->devices[1].major == -1, "defaults right after it");
-  tap_ok (r->devices[before + 9].major == 1 && r->devices[before + 9].minor == 3 && r->devices[before + 10].type == 'b',
-          "the config's own rules come last, so they can override a default");
+  tap_ok (r->devices[1].major == 1 && r->devices[1].minor == 3 && r->devices[2].type == 'b',
+          "the config's own rules keep their places, as in devices.list");
+  tap_ok (r->devices[before].allow && r->devices[before].type == 'c' && r->devices[before].major == -1,
+          "defaults after them");
+  cgroup_resources_free (r);
+
+  r = parse ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"w\"},"
+             "{\"allow\":false,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}]}");
+  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "defaults added after config denies");
+  const char *null_access = NULL;
+  bool pts_allowed = false;
+  for (size_t i = 3; i < r->n_devices; i++)
+    if (r->devices[i].major == 1 && r->devices[i].minor == 3)
+      null_access = r->devices[i].access;
+    else if (r->devices[i].major == 136)
+      pts_allowed = true;
+  tap_eq_str (null_access, "rm", "a default loses the access a config deny takes away");
+  tap_ok (!pts_allowed, "a default the config denies entirely is left out");
+  tap_eq_int (r->n_devices, 3 + 10, "the other defaults are added");
+  cgroup_resources_free (r);
+
+  r = parse ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":false,\"type\":\"a\",\"access\":\"m\"}]}");
+  tap_eq_int (cgroup_resources_add_default_devices (r, &err), 0, "defaults added after a deny-mknod-everywhere");
+  tap_ok (r->n_devices == 2 + 9 && strcmp (r->devices[2].access, "rw") == 0,
+          "\"deny a *:* m\" drops the two mknod-only defaults and the m of the others");
   cgroup_resources_free (r);
 
   r = parse ("{\"memory\":{\"limit\":-1}}");
