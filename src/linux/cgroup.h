@@ -64,8 +64,14 @@ struct cgroup_create_options
 int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_mode mode, char **path,
                          struct rw_error **err);
 
-/* Compute the path and make the directories in every hierarchy (v1 controllers that are
- * needed, the unified one). With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned. */
+/* Where the container's cgroup goes (layout and path), without making anything yet: create
+ * records it in the state file first, so a create killed at any point leaves nothing that
+ * `delete --force` cannot find. With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned. */
+int cgroup_plan (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
+/* Make the directories in every hierarchy (v1 controllers that are needed, the unified one);
+ * cg NULL: nothing. */
+int cgroup_make (const struct cgroup *cg, struct rw_error **err);
+/* cgroup_plan then cgroup_make. */
 int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
 /* Move `pid` into the cgroup in every hierarchy. */
 int cgroup_enter (const struct cgroup *cg, pid_t pid, struct rw_error **err);

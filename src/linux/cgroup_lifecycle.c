@@ -55,7 +55,7 @@ static int make_dirs (const struct cgroup_hierarchy *h, const char *path, struct
   return 0;
 }
 
-int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
+int cgroup_plan (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
 {
   *out = NULL;
   if (opts->manager == CGROUP_MANAGER_DISABLED)
@@ -64,20 +64,38 @@ int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out
   cleanup_free char *path = NULL;
   if (cgroup_detect_mode (opts->root, &mode, err) < 0 || cgroup_compute_path (opts, mode, &path, err) < 0)
     return -1;
+  return cgroup_new (opts->root, mode, path, out, err);
+}
+
+int cgroup_make (const struct cgroup *cg, struct rw_error **err)
+{
+  if (cg == NULL)
+    return 0;
   struct cgroup_hierarchies hs;
-  if (cgroup_hierarchies_list (opts->root, mode, &hs, err) < 0)
+  if (cgroup_hierarchies_list (cg->root, cg->mode, &hs, err) < 0)
     return -1;
   int r = 0;
   for (size_t i = 0; i < hs.n && r == 0; i++)
     {
-      r = make_dirs (&hs.items[i], path, err);
+      r = make_dirs (&hs.items[i], cg->path, err);
       if (r == 0 && hs.items[i].v2)
-        r = cgroup_v2_enable_controllers (hs.items[i].mount, path, err);
+        r = cgroup_v2_enable_controllers (hs.items[i].mount, cg->path, err);
     }
   cgroup_hierarchies_release (&hs);
-  if (r < 0)
+  return r;
+}
+
+int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
+{
+  if (cgroup_plan (opts, out, err) < 0)
     return -1;
-  return cgroup_new (opts->root, mode, path, out, err);
+  if (cgroup_make (*out, err) < 0)
+    {
+      cgroup_free (*out);
+      *out = NULL;
+      return -1;
+    }
+  return 0;
 }
 
 /* Calls fn for the container's directory in every hierarchy. */

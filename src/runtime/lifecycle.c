@@ -171,11 +171,15 @@ static int create_cgroup (const struct runtime_options *ro, struct creation *x, 
     .id = x->state.id,
     .manager = manager,
   };
-  if (cgroup_create (&opts, &x->cgroup, err) < 0)
+  if (cgroup_plan (&opts, &x->cgroup, err) < 0)
     return -1;
-  if (x->cgroup)
-    x->state.cgroup = cgroup_to_json (x->cgroup);
-  return 0;
+  if (x->cgroup == NULL)
+    return 0;
+  /* Recorded before it exists, so `delete --force` finds it whenever create dies. */
+  x->state.cgroup = cgroup_to_json (x->cgroup);
+  if (state_write (x->sd, &x->state, err) < 0)
+    return -1;
+  return cgroup_make (x->cgroup, err);
 }
 
 /* The runtime's half of the sync protocol, from clone() to "created". */
@@ -542,7 +546,8 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
   struct cgroup *cg = NULL;
   if (st->cgroup && cgroup_from_json (st->cgroup, &cg, err) < 0)
     return -1;
-  if (s != STATUS_STOPPED)
+  /* A create that died half-way is "stopped" but may have left its init in the cgroup. */
+  if (s != STATUS_STOPPED || st->creating)
     {
       if (cg)
         {
@@ -553,9 +558,10 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
           cgroup_kill_all (cg, SIGKILL, &ignored);
           rw_error_free (&ignored);
         }
-      if (state_process_alive (st->pid, st->pid_start_time))
+      if (st->pid > 0 && state_process_alive (st->pid, st->pid_start_time))
         kill (st->pid, SIGKILL);
-      wait_until_dead (st->pid, st->pid_start_time);
+      if (st->pid > 0)
+        wait_until_dead (st->pid, st->pid_start_time);
     }
   int r = 0;
   if (cg)
