@@ -242,6 +242,9 @@ static pid_t clone_child (int flags)
 static int do_create (const struct runtime_options *ro, const struct create_options *o, struct creation *x,
                       struct rw_error **err)
 {
+  /* First of all, so nothing is done twice: the container's init runs from this copy. */
+  if (selfexe_ensure_sealed (ro->self_argv, err) < 0)
+    return -1;
   cleanup_free char *bundle = NULL;
   if (state_validate_id (o->id, err) < 0 || load_config (o, x, &bundle, err) < 0)
     return -1;
@@ -259,9 +262,6 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   const struct handler *handler = NULL;
   if (handler_choose (x->config, false, &handler, err) < 0)
-    return -1;
-  bool sealed = policy_needs_sealed_runtime (x->config, &x->process_policy);
-  if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)
     return -1;
   if (x->config->process->terminal && o->console_socket == NULL && !o->proxy_terminal)
     return rw_error_set (err, 0, "process.terminal: a terminal needs --console-socket");
@@ -327,7 +327,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .console_fd = x->console_fd,
     .no_pivot = o->no_pivot,
     .new_keyring = !o->no_new_keyring,
-    .non_dumpable = !sealed,
+    .non_dumpable = policy_runtime_non_dumpable (x->config),
     .n_preserved_fds = listen_fds + o->preserve_fds,
     .listen_fds = listen_fds,
     /* The cgroup namespace is created once the child is in its cgroup, so that cgroup is
@@ -370,8 +370,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       x->pid_file_written = true;
     }
   x->state.creating = false;
-  log_message (LOG_LEVEL_DEBUG, "container `%s` created: pid %d, sealed runtime copy: %s", o->id, x->pid,
-               sealed ? "yes" : "no");
+  log_message (LOG_LEVEL_DEBUG, "container `%s` created: pid %d", o->id, x->pid);
   return state_write (x->sd, &x->state, err);
 }
 
