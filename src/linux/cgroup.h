@@ -91,6 +91,10 @@ int cgroup_destroy (const struct cgroup *cg, struct rw_error **err);
 /* The memory limit in force (memory.limit_in_bytes / memory.max); false when unlimited. */
 int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err);
 
+/* How many processes the kernel's OOM killer has killed in the cgroup (memory.events or
+ * memory.oom_control "oom_kill"); 0 without a memory controller. */
+int cgroup_read_oom_kills (const struct cgroup *cg, uint64_t *count, struct rw_error **err);
+
 /* State file round trip: {"root": "...", "mode": "hybrid", "path": "/runwasm/c1"}. */
 json_object *cgroup_to_json (const struct cgroup *cg);
 int cgroup_from_json (json_object *obj, struct cgroup **out, struct rw_error **err);

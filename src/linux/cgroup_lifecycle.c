@@ -403,3 +403,25 @@ int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *
   return 0;
 }
 
+
+int cgroup_read_oom_kills (const struct cgroup *cg, uint64_t *count, struct rw_error **err)
+{
+  *count = 0;
+  if (cg == NULL)
+    return 0;
+  bool v2 = cg->mode == CGROUP_MODE_V2;
+  cleanup_free char *dir = v2 ? cgroup_v2_dir (cg) : cgroup_v1_dir (cg, "memory");
+  if (dir == NULL)
+    return 0;
+  cleanup_free char *text = NULL;
+  if (cgroup_read (dir, v2 ? "memory.events" : "memory.oom_control", &text, err) < 0)
+    return -1;
+  /* A line "oom_kill N" (v1 since Linux 4.13; not "oom_kill_disable", not "oom_group_kill"). */
+  for (char *line = text; line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    if (strncmp (line, "oom_kill ", 9) == 0)
+      {
+        *count = strtoull (line + 9, NULL, 10);
+        break;
+      }
+  return 0;
+}

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -723,6 +724,25 @@ int container_pids (const struct runtime_options *ro, const char *id, pid_t **pi
   return 0;
 }
 
+/* A container killed for its memory limit says so, rather than ending with a bare 137. */
+static void report_oom_kill (const char *id, const struct cgroup *cg)
+{
+  uint64_t kills = 0, limit = 0;
+  bool limited = false;
+  struct rw_error *ignored = NULL;
+  if (cgroup_read_oom_kills (cg, &kills, &ignored) < 0 || kills == 0
+      || cgroup_read_memory_limit (cg, &limited, &limit, &ignored) < 0)
+    {
+      rw_error_free (&ignored);
+      return;
+    }
+  if (limited)
+    log_message (LOG_LEVEL_ERROR, "container `%s` was killed by the kernel's OOM killer: it reached its memory limit "
+                 "(linux.resources.memory.limit %" PRIu64 " bytes)", id, limit);
+  else
+    log_message (LOG_LEVEL_ERROR, "container `%s` was killed by the kernel's OOM killer", id);
+}
+
 static volatile sig_atomic_t forward_pid;
 
 static void forward_signal (int signo)
@@ -778,6 +798,8 @@ int container_run (const struct runtime_options *ro, const struct create_options
   if (lifecycle_wait_status (x.pid, exit_code) < 0)
     *exit_code = 255;
   forward_pid = 0;
+  if (*exit_code == 128 + SIGKILL)
+    report_oom_kill (o->id, x.cgroup);
   x.pid = 0;
   creation_release (&x);
   return container_delete (ro, o->id, true, err);
