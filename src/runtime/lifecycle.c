@@ -234,6 +234,37 @@ static unsigned host_root_id (const struct oci_id_mapping *m, size_t n)
   return 0;
 }
 
+/* The child vanished during create (its end of the sync socket closed or reset): prefer the
+ * kernel's reason when it is the OOM killer (a memory limit below what setting up the
+ * container needs), else its status. The child's own words arrive as SYNC_ERROR instead. */
+static void explain_child_death (struct creation *x, struct rw_error **err)
+{
+  if (err == NULL || *err == NULL
+      || (strcmp ((*err)->msg, "container process exited") != 0 && (*err)->status != ECONNRESET))
+    return;
+  int code;
+  pid_t w;
+  do
+    w = waitpid (x->pid, &code, 0);
+  while (w < 0 && errno == EINTR);
+  if (w != x->pid)
+    return;
+  x->pid = 0;
+  uint64_t kills = 0;
+  struct rw_error *ignored = NULL;
+  const struct cgroup_resources *r = x->container_policy.resources;
+  if (WIFSIGNALED (code) && WTERMSIG (code) == SIGKILL && r && r->memory.limit.set
+      && cgroup_read_oom_kills (x->cgroup, &kills, &ignored) == 0 && kills > 0)
+    {
+      rw_error_free (err);
+      rw_error_set (err, 0, "linux.resources.memory.limit: unable to set memory limit to %" PRId64 ": setting up the "
+                    "container needs more (the kernel's OOM killer ended its process)", r->memory.limit.value);
+      return;
+    }
+  rw_error_free (&ignored);
+  rw_error_wrap (err, "status %d", WIFSIGNALED (code) ? 128 + WTERMSIG (code) : WEXITSTATUS (code));
+}
+
 static pid_t clone_child (int flags)
 {
   /* Like fork(), with new namespaces: no stack argument, the child continues here. */
@@ -352,13 +383,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   x->state.pid = x->pid;
   if (drive_child (x, (init.clone_flags & CLONE_NEWUSER) != 0, err) < 0)
     {
-      /* Prefer the child's own words; a bare exit means it was killed. */
-      int code;
-      if (err && *err && strcmp ((*err)->msg, "container process exited") == 0 && waitpid (x->pid, &code, WNOHANG) == x->pid)
-        {
-          x->pid = 0;
-          rw_error_wrap (err, "status %d", WIFSIGNALED (code) ? 128 + WTERMSIG (code) : WEXITSTATUS (code));
-        }
+      explain_child_death (x, err);
       return -1;
     }
 

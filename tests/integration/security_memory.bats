@@ -23,8 +23,9 @@ load helpers
   cp "$REPO/tests/wasm/grow_touch.wat" "$BUNDLE/rootfs/grow.wat"
   config '.annotations = {"run.oci.handler": "wasm"} | .linux.resources.memory.limit = 4194304'
   process /grow.wat
-  run_container
-  [ "$status" -ne 0 ]
+  bats_require_minimum_version 1.5.0
+  # 127: the entrypoint could not be run, as for any failure of the handler.
+  run -127 "$RUNWASM" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
   [[ "$output" == *"linux.resources.memory.limit: 4194304 bytes leave no room for linear memory"* ]]
   assert_nothing_left "$ID"
 }
@@ -36,4 +37,14 @@ load helpers
   [ "$status" -eq 137 ]
   [[ "$output" == *"container \`$ID\` was killed by the kernel's OOM killer: it reached its memory limit (linux.resources.memory.limit 16777216 bytes)"* ]]
   assert_nothing_left "$ID"
+}
+
+@test "an impossible memory limit (1 byte) gives the kernel's reason, not a sync error" {
+  config '.linux.resources.memory.limit = 1'
+  for i in 1 2 3; do
+    run_container
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"linux.resources.memory.limit: unable to set memory limit to 1"* ]] || { echo "$output"; return 1; }
+    assert_nothing_left "$ID"
+  done
 }
