@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,10 +51,18 @@ static int wasm_prepare (const struct handler_context *ctx, void **data, struct 
   return 0;
 }
 
-/* linux.resources.memory.limit also caps linear memory, so memory.grow fails cleanly (-1)
- * before the kernel's OOM killer would end the container. */
-static uint32_t memory_limit_pages (const struct oci_config *config)
+/* What the engine needs besides linear memory while the module runs, on top of what this
+ * process holds once the module is loaded and translated: the call stack, WASI buffers,
+ * page tables of linear memory, allocator slack. Measured in docs/security.md. */
+#define ENGINE_RUN_RESERVE (4ull << 20)
+
+/* linux.resources.memory.limit also caps linear memory, so memory.grow returns -1 before the
+ * container reaches its cgroup limit and the kernel's OOM killer ends it. The cap leaves the
+ * engine its own memory: this process's peak resident size so far (runtime, decoded module,
+ * translated code, WASI context) plus ENGINE_RUN_RESERVE. *pages is 0 without a limit. */
+static int memory_limit_pages (const struct oci_config *config, uint32_t *pages, struct rw_error **err)
 {
+  *pages = 0;
   json_object *resources, *memory, *limit;
   if (config->linux_json == NULL
       || !json_object_object_get_ex (config->linux_json, "resources", &resources)
@@ -62,8 +72,17 @@ static uint32_t memory_limit_pages (const struct oci_config *config)
   int64_t bytes = json_object_get_int64 (limit);
   if (bytes <= 0)
     return 0;
-  uint64_t pages = (uint64_t) bytes / WASM_PAGE_SIZE;
-  return pages == 0 ? 1 : pages > 65536 ? 65536 : (uint32_t) pages;
+  struct rusage ru;
+  if (getrusage (RUSAGE_SELF, &ru) < 0)
+    return rw_error_set (err, errno, "getrusage");
+  uint64_t engine = (uint64_t) ru.ru_maxrss * 1024 + ENGINE_RUN_RESERVE;
+  if ((uint64_t) bytes < engine + WASM_PAGE_SIZE)
+    return rw_error_set (err, 0,
+                         "linux.resources.memory.limit: %" PRId64 " bytes leave no room for linear memory "
+                         "(the engine itself needs about %" PRIu64 " KiB)", bytes, engine >> 10);
+  uint64_t n = ((uint64_t) bytes - engine) / WASM_PAGE_SIZE;
+  *pages = n > 65536 ? 65536 : (uint32_t) n;
+  return 0;
 }
 
 /* The workload is PID 1 of its PID namespace, where signals without a handler are ignored:
@@ -139,7 +158,9 @@ static int wasm_ready (const struct handler_context *ctx, void *data, struct rw_
   if (wasi_ctx_new (&cfg, &wasi, err) < 0)
     return -1;
 
-  wasm_limits limits = { .max_memory_pages = memory_limit_pages (ctx->config) };
+  wasm_limits limits = { 0 };
+  if (memory_limit_pages (ctx->config, &limits.max_memory_pages, err) < 0)
+    return -1;
   wasm_store *store = wasm_store_new (&limits);
   d->linker = store ? wasm_linker_new (store) : NULL;
   if (d->linker == NULL)

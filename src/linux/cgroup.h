@@ -67,11 +67,16 @@ struct cgroup_create_options
 int cgroup_compute_path (const struct cgroup_create_options *opts, enum cgroup_mode mode, char **path,
                          struct rw_error **err);
 
-/* Compute the path and make the directories in every hierarchy (v1 controllers that are
- * needed, the unified one). With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned.
- * With CGROUP_MANAGER_SYSTEMD nothing is created yet: it connects to systemd (failing
- * clearly when systemd does not answer) and the scope is started by cgroup_enter, since
- * systemd needs the container's pid to start a scope. */
+/* Where the container's cgroup goes (layout and path), without making anything yet: create
+ * records it in the state file first, so a create killed at any point leaves nothing that
+ * `delete --force` cannot find. With CGROUP_MANAGER_DISABLED, *out is NULL and 0 is returned.
+ * With CGROUP_MANAGER_SYSTEMD it connects to systemd (failing clearly when systemd does not
+ * answer); the scope is started by cgroup_enter, since systemd needs the container's pid. */
+int cgroup_plan (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
+/* Make the directories in every hierarchy (v1 controllers that are needed, the unified one);
+ * cg NULL or a systemd scope: nothing. */
+int cgroup_make (const struct cgroup *cg, struct rw_error **err);
+/* cgroup_plan then cgroup_make. */
 int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err);
 /* Move `pid` into the cgroup in every hierarchy. The first call for a systemd cgroup starts
  * the transient scope holding `pid` (StartTransientUnit, Delegate=yes) and waits for it. */
@@ -93,6 +98,10 @@ int cgroup_kill_all (const struct cgroup *cg, int signo, struct rw_error **err);
 int cgroup_destroy (const struct cgroup *cg, struct rw_error **err);
 /* The memory limit in force (memory.limit_in_bytes / memory.max); false when unlimited. */
 int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err);
+
+/* How many processes the kernel's OOM killer has killed in the cgroup (memory.events or
+ * memory.oom_control "oom_kill"); 0 without a memory controller. */
+int cgroup_read_oom_kills (const struct cgroup *cg, uint64_t *count, struct rw_error **err);
 
 /* State file round trip: {"root": "...", "mode": "hybrid", "path": "/runwasm/c1"}, plus
  * "systemdUnit" and "systemdSlice" for a scope. */

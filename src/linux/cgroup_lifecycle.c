@@ -73,7 +73,7 @@ int cgroup_make_dirs (const char *root, enum cgroup_mode mode, const char *path,
   return r;
 }
 
-int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
+int cgroup_plan (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
 {
   *out = NULL;
   if (opts->manager == CGROUP_MANAGER_DISABLED)
@@ -84,9 +84,30 @@ int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out
     return -1;
   if (opts->manager == CGROUP_MANAGER_SYSTEMD)
     return cgroup_systemd_create (opts, mode, out, err);
-  if (cgroup_compute_path (opts, mode, &path, err) < 0 || cgroup_make_dirs (opts->root, mode, path, true, err) < 0)
+  if (cgroup_compute_path (opts, mode, &path, err) < 0)
     return -1;
   return cgroup_new (opts->root, mode, path, out, err);
+}
+
+/* A systemd scope's directories appear when cgroup_enter starts the scope. */
+int cgroup_make (const struct cgroup *cg, struct rw_error **err)
+{
+  if (cg == NULL || cg->systemd)
+    return 0;
+  return cgroup_make_dirs (cg->root, cg->mode, cg->path, true, err);
+}
+
+int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out, struct rw_error **err)
+{
+  if (cgroup_plan (opts, out, err) < 0)
+    return -1;
+  if (cgroup_make (*out, err) < 0)
+    {
+      cgroup_free (*out);
+      *out = NULL;
+      return -1;
+    }
+  return 0;
 }
 
 /* Calls fn for the container's directory in every hierarchy. */
@@ -400,3 +421,25 @@ int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *
   return 0;
 }
 
+
+int cgroup_read_oom_kills (const struct cgroup *cg, uint64_t *count, struct rw_error **err)
+{
+  *count = 0;
+  if (cg == NULL)
+    return 0;
+  bool v2 = cg->mode == CGROUP_MODE_V2;
+  cleanup_free char *dir = v2 ? cgroup_v2_dir (cg) : cgroup_v1_dir (cg, "memory");
+  if (dir == NULL)
+    return 0;
+  cleanup_free char *text = NULL;
+  if (cgroup_read (dir, v2 ? "memory.events" : "memory.oom_control", &text, err) < 0)
+    return -1;
+  /* A line "oom_kill N" (v1 since Linux 4.13; not "oom_kill_disable", not "oom_group_kill"). */
+  for (char *line = text; line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    if (strncmp (line, "oom_kill ", 9) == 0)
+      {
+        *count = strtoull (line + 9, NULL, 10);
+        break;
+      }
+  return 0;
+}

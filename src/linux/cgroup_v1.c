@@ -38,6 +38,25 @@ static int read_int (const char *dir, const char *file, int64_t *v, struct rw_er
   return 0;
 }
 
+/* The kernel refuses a limit below what the cgroup uses and cannot reclaim (EBUSY): say so
+ * with the numbers, as runc does. */
+static int write_memory_limit (const char *dir, const char *file, const struct cgroup_opt_int *v, struct rw_error **err)
+{
+  if (write_opt (dir, file, v, err) == 0)
+    return 0;
+  int64_t usage, peak;
+  struct rw_error *ignored = NULL;
+  if ((*err)->status != EBUSY || read_int (dir, "memory.usage_in_bytes", &usage, &ignored) < 0
+      || read_int (dir, "memory.max_usage_in_bytes", &peak, &ignored) < 0)
+    {
+      rw_error_free (&ignored);
+      return -1;
+    }
+  rw_error_free (err);
+  return rw_error_set (err, EBUSY, "unable to set memory limit to %" PRId64 " (current usage: %" PRId64 ", peak usage: %" PRId64 ")",
+                       v->value, usage, peak);
+}
+
 /* memory.limit_in_bytes must stay <= memory.memsw.limit_in_bytes at every step: raise memsw
  * first when the limit grows, lower the limit first when it shrinks. */
 static int apply_limit_and_swap (const char *dir, const struct cgroup_resources *r, struct rw_error **err)
@@ -51,14 +70,14 @@ static int apply_limit_and_swap (const char *dir, const struct cgroup_resources 
     return rw_error_set (err, 0, "linux.resources.memory.swap: swap accounting is not enabled on this kernel "
                                  "(no memory.memsw.limit_in_bytes)");
   if (!swap.set)
-    return write_opt (dir, "memory.limit_in_bytes", limit, err);
+    return write_memory_limit (dir, "memory.limit_in_bytes", limit, err);
   int64_t current;
   if (read_int (dir, "memory.limit_in_bytes", &current, err) < 0)
     return -1;
   bool growing = limit->set && (limit->value == -1 || limit->value > current);
   if (growing || !limit->set)
-    return write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err) < 0 ? -1 : write_opt (dir, "memory.limit_in_bytes", limit, err);
-  return write_opt (dir, "memory.limit_in_bytes", limit, err) < 0 ? -1 : write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err);
+    return write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err) < 0 ? -1 : write_memory_limit (dir, "memory.limit_in_bytes", limit, err);
+  return write_memory_limit (dir, "memory.limit_in_bytes", limit, err) < 0 ? -1 : write_opt (dir, "memory.memsw.limit_in_bytes", &swap, err);
 }
 
 /* Recent kernels (5.16+ on v1) still accept memory.kmem.limit_in_bytes but ignore it: read it

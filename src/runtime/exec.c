@@ -273,8 +273,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
       process_policy_release (&pp);
       return -1;
     }
-  bool sealed = policy_needs_sealed_runtime (config, &pp);
-  if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)
+  if (selfexe_ensure_sealed (ro->self_argv, err) < 0)
     {
       process_policy_release (&pp);
       container_policy_release (&cp);
@@ -316,7 +315,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
                     .handler = handler, .n_preserved_fds = listen_fds + o->preserve_fds, .listen_fds = listen_fds,
                     .listener_sock = -1 },
         .container_pid = st->pid,
-        .non_dumpable = !sealed,
+        .non_dumpable = policy_runtime_non_dumpable (config),
         .sync_fd = pair[1],
         .console_fd = console_fd,
       };

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -173,11 +174,15 @@ static int create_cgroup (const struct runtime_options *ro, struct creation *x, 
     .id = x->state.id,
     .manager = manager,
   };
-  if (cgroup_create (&opts, &x->cgroup, err) < 0)
+  if (cgroup_plan (&opts, &x->cgroup, err) < 0)
     return -1;
-  if (x->cgroup)
-    x->state.cgroup = cgroup_to_json (x->cgroup);
-  return 0;
+  if (x->cgroup == NULL)
+    return 0;
+  /* Recorded before it exists, so `delete --force` finds it whenever create dies. */
+  x->state.cgroup = cgroup_to_json (x->cgroup);
+  if (state_write (x->sd, &x->state, err) < 0)
+    return -1;
+  return cgroup_make (x->cgroup, err);
 }
 
 /* The runtime's half of the sync protocol, from clone() to "created". */
@@ -233,6 +238,37 @@ static unsigned host_root_id (const struct oci_id_mapping *m, size_t n)
   return 0;
 }
 
+/* The child vanished during create (its end of the sync socket closed or reset): prefer the
+ * kernel's reason when it is the OOM killer (a memory limit below what setting up the
+ * container needs), else its status. The child's own words arrive as SYNC_ERROR instead. */
+static void explain_child_death (struct creation *x, struct rw_error **err)
+{
+  if (err == NULL || *err == NULL
+      || (strcmp ((*err)->msg, "container process exited") != 0 && (*err)->status != ECONNRESET))
+    return;
+  int code;
+  pid_t w;
+  do
+    w = waitpid (x->pid, &code, 0);
+  while (w < 0 && errno == EINTR);
+  if (w != x->pid)
+    return;
+  x->pid = 0;
+  uint64_t kills = 0;
+  struct rw_error *ignored = NULL;
+  const struct cgroup_resources *r = x->container_policy.resources;
+  if (WIFSIGNALED (code) && WTERMSIG (code) == SIGKILL && r && r->memory.limit.set
+      && cgroup_read_oom_kills (x->cgroup, &kills, &ignored) == 0 && kills > 0)
+    {
+      rw_error_free (err);
+      rw_error_set (err, 0, "linux.resources.memory.limit: unable to set memory limit to %" PRId64 ": setting up the "
+                    "container needs more (the kernel's OOM killer ended its process)", r->memory.limit.value);
+      return;
+    }
+  rw_error_free (&ignored);
+  rw_error_wrap (err, "status %d", WIFSIGNALED (code) ? 128 + WTERMSIG (code) : WEXITSTATUS (code));
+}
+
 static pid_t clone_child (int flags)
 {
   /* Like fork(), with new namespaces: no stack argument, the child continues here. */
@@ -242,6 +278,9 @@ static pid_t clone_child (int flags)
 static int do_create (const struct runtime_options *ro, const struct create_options *o, struct creation *x,
                       struct rw_error **err)
 {
+  /* First of all, so nothing is done twice: the container's init runs from this copy. */
+  if (selfexe_ensure_sealed (ro->self_argv, err) < 0)
+    return -1;
   cleanup_free char *bundle = NULL;
   if (state_validate_id (o->id, err) < 0 || load_config (o, x, &bundle, err) < 0)
     return -1;
@@ -259,9 +298,6 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     return -1;
   const struct handler *handler = NULL;
   if (handler_choose (x->config, false, &handler, err) < 0)
-    return -1;
-  bool sealed = policy_needs_sealed_runtime (x->config, &x->process_policy);
-  if (sealed && selfexe_ensure_sealed (ro->self_argv, err) < 0)
     return -1;
   if (x->config->process->terminal && o->console_socket == NULL && !o->proxy_terminal)
     return rw_error_set (err, 0, "process.terminal: a terminal needs --console-socket");
@@ -330,7 +366,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .console_fd = x->console_fd,
     .no_pivot = o->no_pivot,
     .new_keyring = !o->no_new_keyring,
-    .non_dumpable = !sealed,
+    .non_dumpable = policy_runtime_non_dumpable (x->config),
     .n_preserved_fds = listen_fds + o->preserve_fds,
     .listen_fds = listen_fds,
     /* The cgroup namespace is created once the child is in its cgroup, so that cgroup is
@@ -354,13 +390,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
   x->state.pid = x->pid;
   if (drive_child (x, (init.clone_flags & CLONE_NEWUSER) != 0, err) < 0)
     {
-      /* Prefer the child's own words; a bare exit means it was killed. */
-      int code;
-      if (err && *err && strcmp ((*err)->msg, "container process exited") == 0 && waitpid (x->pid, &code, WNOHANG) == x->pid)
-        {
-          x->pid = 0;
-          rw_error_wrap (err, "status %d", WIFSIGNALED (code) ? 128 + WTERMSIG (code) : WEXITSTATUS (code));
-        }
+      explain_child_death (x, err);
       return -1;
     }
 
@@ -373,8 +403,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       x->pid_file_written = true;
     }
   x->state.creating = false;
-  log_message (LOG_LEVEL_DEBUG, "container `%s` created: pid %d, sealed runtime copy: %s", o->id, x->pid,
-               sealed ? "yes" : "no");
+  log_message (LOG_LEVEL_DEBUG, "container `%s` created: pid %d", o->id, x->pid);
   return state_write (x->sd, &x->state, err);
 }
 
@@ -556,7 +585,8 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
   struct cgroup *cg = NULL;
   if (st->cgroup && cgroup_from_json (st->cgroup, &cg, err) < 0)
     return -1;
-  if (s != STATUS_STOPPED)
+  /* A create that died half-way is "stopped" but may have left its init in the cgroup. */
+  if (s != STATUS_STOPPED || st->creating)
     {
       if (cg)
         {
@@ -567,9 +597,10 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
           cgroup_kill_all (cg, SIGKILL, &ignored);
           rw_error_free (&ignored);
         }
-      if (state_process_alive (st->pid, st->pid_start_time))
+      if (st->pid > 0 && state_process_alive (st->pid, st->pid_start_time))
         kill (st->pid, SIGKILL);
-      wait_until_dead (st->pid, st->pid_start_time);
+      if (st->pid > 0)
+        wait_until_dead (st->pid, st->pid_start_time);
     }
   int r = 0;
   if (cg)
@@ -736,6 +767,25 @@ int container_pids (const struct runtime_options *ro, const char *id, pid_t **pi
   return 0;
 }
 
+/* A container killed for its memory limit says so, rather than ending with a bare 137. */
+static void report_oom_kill (const char *id, const struct cgroup *cg)
+{
+  uint64_t kills = 0, limit = 0;
+  bool limited = false;
+  struct rw_error *ignored = NULL;
+  if (cgroup_read_oom_kills (cg, &kills, &ignored) < 0 || kills == 0
+      || cgroup_read_memory_limit (cg, &limited, &limit, &ignored) < 0)
+    {
+      rw_error_free (&ignored);
+      return;
+    }
+  if (limited)
+    log_message (LOG_LEVEL_ERROR, "container `%s` was killed by the kernel's OOM killer: it reached its memory limit "
+                 "(linux.resources.memory.limit %" PRIu64 " bytes)", id, limit);
+  else
+    log_message (LOG_LEVEL_ERROR, "container `%s` was killed by the kernel's OOM killer", id);
+}
+
 static volatile sig_atomic_t forward_pid;
 
 static void forward_signal (int signo)
@@ -814,6 +864,8 @@ int container_run (const struct runtime_options *ro, const struct create_options
   if (wait_reaping (x.pid, exit_code) < 0)
     *exit_code = 255;
   forward_pid = 0;
+  if (*exit_code == 128 + SIGKILL)
+    report_oom_kill (o->id, x.cgroup);
   x.pid = 0;
   creation_release (&x);
   return o->keep ? 0 : container_delete (ro, o->id, true, err);

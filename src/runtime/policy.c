@@ -1,7 +1,6 @@
 #include "runtime/policy.h"
 
 #include <errno.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +27,9 @@ int process_policy_parse (const struct oci_process *p, json_object *linux_json, 
   return 0;
 }
 
-bool process_policy_may_ptrace (const struct process_policy *pp)
+bool policy_runtime_non_dumpable (const struct oci_config *c)
 {
-  return pp->capabilities == NULL || (pp->capabilities->bounding & (1ULL << CAP_SYS_PTRACE));
-}
-
-bool policy_needs_sealed_runtime (const struct oci_config *c, const struct process_policy *pp)
-{
-  return process_policy_may_ptrace (pp) || oci_config_namespace (c, CLONE_NEWUSER) != NULL;
+  return oci_config_namespace (c, CLONE_NEWUSER) == NULL;
 }
 
 void process_policy_release (struct process_policy *pp)

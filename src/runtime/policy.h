@@ -31,12 +31,11 @@ struct container_policy {
 int process_policy_parse (const struct oci_process *p, json_object *linux_json, struct process_policy *out,
                           struct rw_error **err);
 void process_policy_release (struct process_policy *pp);
-/* Whether the process may hold CAP_SYS_PTRACE (no capabilities section keeps them all):
- * such a process could open the runtime's /proc/PID/exe despite it being non-dumpable. */
-bool process_policy_may_ptrace (const struct process_policy *pp);
-/* Whether the runtime must run from a sealed copy of itself before it enters this
- * container (linux/selfexe.h explains the two protections); otherwise non-dumpable is enough. */
-bool policy_needs_sealed_runtime (const struct oci_config *c, const struct process_policy *pp);
+/* Whether the runtime's processes in this container are made non-dumpable (defence in depth
+ * on top of the sealed copy, linux/selfexe.h: their /proc/PID files then need CAP_SYS_PTRACE
+ * in the initial user namespace). Not with a user namespace of its own, where the container's
+ * root could not reach its own /proc/self files any more. */
+bool policy_runtime_non_dumpable (const struct oci_config *c);
 int container_policy_parse (const struct oci_config *c, struct container_policy *out, struct rw_error **err);
 void container_policy_release (struct container_policy *cp);
 

@@ -12,7 +12,8 @@ typedef wasi_errno_t (*wasi_binding_fn) (struct wasi_ctx *ctx, struct wasi_guest
 #define ARG32(i) ((uint32_t) args[i].of.i32)
 #define ARG64(i) ((uint64_t) args[i].of.i64)
 
-/* Guest iovec array -> host iovecs (at most IOV_MAX, the rest is a short transfer).
+/* Guest iovec array -> host iovecs: every buffer checked, empty ones left out, at most IOV_MAX
+ * (the rest is a short transfer; fd_read/fd_write and friends loop over all of them).
  * *iov is malloc'd; free it. */
 wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov,
                                 size_t *count);

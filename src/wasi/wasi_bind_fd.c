@@ -5,30 +5,51 @@
 #include "common/cleanup.h"
 #include "wasi/wasi_bind.h"
 
+/* Checks that every buffer of the guest's iovec array at `raw` (n entries) is in memory. */
+static wasi_errno_t check_iovecs (struct wasi_guest *g, const uint8_t *raw, uint32_t n)
+{
+  for (uint32_t i = 0; i < n; i++)
+    if (wasi_guest_ptr (g, wasi_get_u32 (raw + i * WASI_IOVEC_SIZE), wasi_get_u32 (raw + i * WASI_IOVEC_SIZE + 4)) == NULL)
+      return WASI_EFAULT;
+  return WASI_ESUCCESS;
+}
+
+/* Host iovecs for the checked guest entries from *next on: at most IOV_MAX, empty ones left
+ * out (they transfer nothing, and a run of them must not end the transfer early); *next
+ * moves past what was taken, *bytes is their total. */
+static size_t take_iovecs (struct wasi_guest *g, const uint8_t *raw, uint32_t n, uint32_t *next, struct iovec *v,
+                           uint64_t *bytes)
+{
+  size_t count = 0;
+  *bytes = 0;
+  for (; *next < n && count < IOV_MAX; (*next)++)
+    {
+      uint32_t buf = wasi_get_u32 (raw + *next * WASI_IOVEC_SIZE);
+      uint32_t len = wasi_get_u32 (raw + *next * WASI_IOVEC_SIZE + 4);
+      if (len == 0)
+        continue;
+      v[count++] = (struct iovec) { .iov_base = wasi_guest_ptr (g, buf, len), .iov_len = len };
+      *bytes += len;
+    }
+  return count;
+}
+
 wasi_errno_t wasi_guest_iovecs (struct wasi_guest *g, uint32_t ptr, uint32_t n, struct iovec **iov,
                                 size_t *count)
 {
   const uint8_t *raw = wasi_guest_ptr (g, ptr, (uint64_t) n * WASI_IOVEC_SIZE);
   if (raw == NULL)
     return WASI_EFAULT;
-  size_t take = n < IOV_MAX ? n : IOV_MAX;
-  struct iovec *v = calloc (take ? take : 1, sizeof *v);
+  wasi_errno_t r = check_iovecs (g, raw, n);
+  if (r != WASI_ESUCCESS)
+    return r;
+  struct iovec *v = calloc (n < IOV_MAX ? (n ? n : 1) : IOV_MAX, sizeof *v);
   if (v == NULL)
     return WASI_ENOMEM;
-  for (size_t i = 0; i < take; i++)
-    {
-      uint32_t buf = wasi_get_u32 (raw + i * WASI_IOVEC_SIZE);
-      uint32_t len = wasi_get_u32 (raw + i * WASI_IOVEC_SIZE + 4);
-      uint8_t *host = wasi_guest_ptr (g, buf, len);
-      if (host == NULL)
-        {
-          free (v);
-          return WASI_EFAULT;
-        }
-      v[i] = (struct iovec) { .iov_base = host, .iov_len = len };
-    }
+  uint32_t next = 0;
+  uint64_t bytes;
+  *count = take_iovecs (g, raw, n, &next, v, &bytes);
   *iov = v;
-  *count = take;
   return WASI_ESUCCESS;
 }
 
@@ -48,22 +69,42 @@ static wasi_errno_t plain_write (struct wasi_ctx *c, uint32_t fd, const struct i
   return wasi_fd_write (c, fd, v, n, done);
 }
 
+/* Any number of guest iovecs, IOV_MAX at a time, until one call transfers less than it was
+ * given (short write, end of file) or 2 GiB are done, so the total fits the u32 result. An
+ * error after some data moved reports that data, as writev does. */
 static wasi_errno_t transfer (struct wasi_ctx *ctx, struct wasi_guest *g, uint32_t fd, uint32_t iovs,
                               uint32_t n, uint64_t offset, uint32_t out_ptr, transfer_fn fn)
 {
   uint8_t *out = wasi_guest_ptr (g, out_ptr, 4);
-  if (out == NULL)
+  const uint8_t *raw = wasi_guest_ptr (g, iovs, (uint64_t) n * WASI_IOVEC_SIZE);
+  if (out == NULL || raw == NULL)
     return WASI_EFAULT;
-  cleanup_free struct iovec *v = NULL;
-  size_t count;
-  wasi_errno_t r = wasi_guest_iovecs (g, iovs, n, &v, &count);
+  wasi_errno_t r = check_iovecs (g, raw, n);
   if (r != WASI_ESUCCESS)
     return r;
-  size_t done = 0;
-  r = fn (ctx, fd, v, count, offset, &done);
-  if (r == WASI_ESUCCESS)
-    wasi_put_u32 (out, done);
-  return r;
+  cleanup_free struct iovec *v = calloc (n < IOV_MAX ? (n ? n : 1) : IOV_MAX, sizeof *v);
+  if (v == NULL)
+    return WASI_ENOMEM;
+  size_t total = 0;
+  uint32_t next = 0;
+  do
+    {
+      uint64_t bytes;
+      size_t count = take_iovecs (g, raw, n, &next, v, &bytes);
+      size_t done = 0;
+      /* Zero iovecs still make one call: fd_write(fd, [], 0) checks the fd and its rights. */
+      r = fn (ctx, fd, v, count, offset + total, &done);
+      if (r != WASI_ESUCCESS)
+        break;
+      total += done;
+      if (done < bytes)
+        break;
+    }
+  while (next < n && total < (1u << 31));
+  if (r != WASI_ESUCCESS && total == 0)
+    return r;
+  wasi_put_u32 (out, total);
+  return WASI_ESUCCESS;
 }
 
 WASI_BINDING (fd_read)

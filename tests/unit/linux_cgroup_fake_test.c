@@ -299,6 +299,9 @@ static void test_v1 (void)
   put ("v1/memory/runwasm/c1/memory.limit_in_bytes", "9223372036854771712\n");
   cgroup_read_memory_limit (cg, &limited, &bytes, &e2);
   tap_ok (!limited, "v1 page-counter maximum means unlimited");
+  uint64_t kills = 9;
+  put ("v1/memory/runwasm/c1/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+  tap_ok (cgroup_read_oom_kills (cg, &kills, &e2) == 0 && kills == 3, "oom_kill of memory.oom_control (not oom_kill_disable)");
 
   json_object *j = cgroup_to_json (cg);
   struct cgroup *back = NULL;
@@ -409,6 +412,19 @@ static void test_v2 (void)
   put ("v2/runwasm/c1/memory.max", "67108864\n");
   cgroup_read_memory_limit (cg, &limited, &bytes, &err);
   tap_ok (limited && bytes == 67108864, "memory.max read back");
+  uint64_t kills = 9;
+  put ("v2/runwasm/c1/memory.events", "low 0\nhigh 0\nmax 4\noom 2\noom_kill 1\noom_group_kill 0\n");
+  tap_ok (cgroup_read_oom_kills (cg, &kills, &err) == 0 && kills == 1, "oom_kill of memory.events (not oom_group_kill)");
+  cgroup_free (cg);
+
+  /* create's order: the path is known (and recorded) before anything is made. */
+  struct cgroup_create_options later = { .root = root_of ("v2"), .id = "c2", .manager = CGROUP_MANAGER_CGROUPFS };
+  tap_eq_int (cgroup_plan (&later, &cg, &err), 0, "plan");
+  tap_ok (cg && strcmp (cg->path, "/runwasm/c2") == 0 && access (root_of ("v2/runwasm/c2"), F_OK) < 0,
+          "  the path, no directory yet");
+  tap_eq_int (cgroup_destroy (cg, &err), 0, "  destroying what was only planned succeeds (delete --force)");
+  tap_eq_int (cgroup_make (cg, &err), 0, "make");
+  tap_ok (access (root_of ("v2/runwasm/c2"), F_OK) == 0, "  the directory exists");
   cgroup_free (cg);
 }
 
