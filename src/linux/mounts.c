@@ -98,20 +98,25 @@ static int copy_symlink (int rootfd, const struct oci_mount *m, struct rw_error 
                        m->destination, link);
 }
 
+static int attach_tree (int tree, int target, const char *source, struct rw_error **err)
+{
+  if (syscall (SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rw_error_set (err, errno, "move_mount `%s`", source);
+  return 0;
+}
+
 /* src-nofollow: open_tree(2) with AT_SYMLINK_NOFOLLOW mounts a symlink source itself;
  * mount(2) would follow it. */
-static int attach_source_tree (const struct oci_mount *m, int target, struct rw_error **err)
+static int attach_source_symlink (const struct oci_mount *m, int target, struct rw_error **err)
 {
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | ((m->flags & MS_REC) ? AT_RECURSIVE : 0);
   cleanup_close int tree = syscall (SYS_open_tree, AT_FDCWD, m->source, flags);
   if (tree < 0)
     return rw_error_set (err, errno, "src-nofollow: open_tree `%s`", m->source);
-  if (syscall (SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return rw_error_set (err, errno, "src-nofollow: move_mount `%s`", m->source);
-  return 0;
+  return attach_tree (tree, target, m->source, err);
 }
 
-static int bind_mount (int rootfd, const struct oci_mount *m, struct rw_error **err)
+static int bind_mount (int rootfd, const struct oci_mount *m, int idmapped_tree, struct rw_error **err)
 {
   struct stat st;
   bool nofollow = m->extensions & (MOUNT_EXT_COPY_SYMLINK | MOUNT_EXT_SRC_NOFOLLOW);
@@ -122,9 +127,14 @@ static int bind_mount (int rootfd, const struct oci_mount *m, struct rw_error **
   cleanup_close int target = mount_target_open (rootfd, m, S_ISDIR (st.st_mode) ? PATH_LEAF_DIR : PATH_LEAF_FILE, err);
   if (target < 0)
     return -1;
-  if (S_ISLNK (st.st_mode))
+  if (idmapped_tree >= 0)
     {
-      if (attach_source_tree (m, target, err) < 0)
+      if (attach_tree (idmapped_tree, target, m->source, err) < 0)
+        return -1;
+    }
+  else if (S_ISLNK (st.st_mode))
+    {
+      if (attach_source_symlink (m, target, err) < 0)
         return -1;
     }
   else if (mounts_do (m->source, fd_path (target).s, NULL, MS_BIND | (m->flags & MS_REC), NULL, m->destination, err) < 0)
@@ -185,14 +195,19 @@ static int fs_mount (int rootfd, const struct oci_mount *m, struct rw_error **er
   return finish_mount (rootfd, m, err);
 }
 
-int mounts_setup (const struct oci_config *c, int rootfd, struct rw_error **err)
+int mounts_setup (const struct oci_config *c, int rootfd, int *idmapped_trees, struct rw_error **err)
 {
   for (size_t i = 0; i < c->n_mounts; i++)
     {
       const struct oci_mount *m = &c->mounts[i];
       int r;
       if (m->flags & MS_BIND)
-        r = bind_mount (rootfd, m, err);
+        {
+          cleanup_close int tree = idmapped_trees ? idmapped_trees[i] : -1;
+          if (idmapped_trees)
+            idmapped_trees[i] = -1;
+          r = bind_mount (rootfd, m, tree, err);
+        }
       else if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
         r = mount_cgroupfs (rootfd, m, oci_config_namespace (c, CLONE_NEWCGROUP) != NULL, err);
       else
