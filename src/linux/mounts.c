@@ -166,9 +166,7 @@ static int fs_mount (int rootfd, const struct oci_mount *m, struct rw_error **er
   cleanup_close int target = mount_target_open (rootfd, m, PATH_LEAF_DIR, err);
   if (target < 0)
     return -1;
-  bool copyup = m->extensions & MOUNT_EXT_TMPCOPYUP;
-  if (copyup && strcmp (m->type, "tmpfs") != 0)
-    return rw_error_set (err, 0, "option `tmpcopyup` needs type tmpfs, not %s", m->type);
+  bool copyup = m->extensions & MOUNT_EXT_TMPCOPYUP; /* only on tmpfs: config.c checks */
   /* What the tmpfs is about to hide, opened before it does. */
   cleanup_close int shadowed = copyup ? openat (target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (copyup && shadowed < 0)
