@@ -233,6 +233,24 @@ PY
   [ "${lines[1]}" = 0:0 ]
 }
 
+@test "ridmap idmaps the submounts of an rbind, idmap only the top" {
+  mkdir -p "$BATS_TEST_TMPDIR/tree/sub"
+  touch "$BATS_TEST_TMPDIR/tree/f"
+  mount -t tmpfs tmpfs "$BATS_TEST_TMPDIR/tree/sub"
+  touch "$BATS_TEST_TMPDIR/tree/sub/g"
+  if ! idmap_supported "$BATS_TEST_TMPDIR/tree/sub" || ! idmap_supported "$BATS_TEST_TMPDIR/tree"; then
+    umount "$BATS_TEST_TMPDIR/tree/sub"
+    skip "this kernel cannot idmap a mount of tmpfs or $(stat -f -c %T "$BATS_TEST_TMPDIR")"
+  fi
+  config ".mounts += [{\"destination\": \"/top\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/tree\", \"options\": [\"rbind\", \"idmap=uids=0-1000-1;gids=0-1000-1\"]},
+                      {\"destination\": \"/all\", \"type\": \"bind\", \"source\": \"$BATS_TEST_TMPDIR/tree\", \"options\": [\"rbind\", \"ridmap=uids=0-1000-1;gids=0-1000-1\"]}]"
+  process stat -c %u /top/f /top/sub/g /all/f /all/sub/g
+  run_container
+  umount "$BATS_TEST_TMPDIR/tree/sub"
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = "1000 0 1000 1000" ]
+}
+
 @test "idmap without a mapping uses the container's user namespace" {
   # Outside the 0700 bats dirs, so the container's root (host uid 100000) reaches the bundle.
   BUNDLE=$(mktemp -d /tmp/rw-idmap.XXXXXX)
