@@ -74,7 +74,7 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object_object_add (lx, "selinux", enabled (true));
   json_object_object_add (lx, "intelRdt", enabled (false));
   json_object *mount_ext = json_object_new_object ();
-  json_object_object_add (mount_ext, "idmap", enabled (false));
+  json_object_object_add (mount_ext, "idmap", enabled (true));
   json_object_object_add (lx, "mountExtensions", mount_ext);
   json_object_object_add (f, "linux", lx);
 

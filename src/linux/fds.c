@@ -41,9 +41,9 @@ static int compare_ints (const void *a, const void *b)
 
 int fds_close_except (int first, const int *keep, size_t n_keep, struct rw_error **err)
 {
-  int sorted[16];
+  int sorted[n_keep + 1];
   size_t n = 0;
-  for (size_t i = 0; i < n_keep && n < sizeof sorted / sizeof sorted[0]; i++)
+  for (size_t i = 0; i < n_keep; i++)
     if (keep[i] >= first)
       sorted[n++] = keep[i];
   qsort (sorted, n, sizeof sorted[0], compare_ints);

@@ -2,9 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -91,13 +95,37 @@ int lsm_check_available (const struct lsm_labels *l, const char *sys_root, struc
   return 0;
 }
 
-static int write_label (int fd, const char *path, const char *value, const char *what, struct rw_error **err)
+int lsm_open_proc_attr (const char *proc, const char *rel, struct rw_error **err)
 {
+  cleanup_close int procfd = open (proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (procfd < 0)
+    return rw_error_set (err, errno, "open `%s`", proc);
+  struct statfs sf;
+  if (fstatfs (procfd, &sf) < 0)
+    return rw_error_set (err, errno, "statfs `%s`", proc);
+  if (sf.f_type != PROC_SUPER_MAGIC)
+    return rw_error_set (err, 0, "`%s` is not a procfs: refused", proc);
+  /* RESOLVE_NO_XDEV: a mount anywhere on the way (a volume over attr/) is refused. */
+  struct open_how how = {
+    .flags = O_WRONLY | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+  };
+  cleanup_close int fd = syscall (SYS_openat2, procfd, rel, &how, sizeof how);
   if (fd < 0)
-    return rw_error_set (err, errno, "set %s: open `%s`", what, path);
+    return rw_error_set (err, errno, "open `%s/%s`%s", proc, rel, errno == EXDEV ? " (a mount covers it: refused)" : "");
+  if (fstatfs (fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+    return rw_error_set (err, 0, "`%s/%s` is not on procfs: refused", proc, rel);
+  return steal_fd (&fd);
+}
+
+static int write_label (const char *rel, const char *value, const char *what, struct rw_error **err)
+{
+  cleanup_close int fd = lsm_open_proc_attr ("/proc", rel, err);
+  if (fd < 0)
+    return rw_error_wrap (err, "set %s", what);
   size_t len = strlen (value);
   if (write (fd, value, len) != (ssize_t) len)
-    return rw_error_set (err, errno, "set %s: write `%s` to `%s`", what, value, path);
+    return rw_error_set (err, errno, "set %s: write `%s` to `/proc/%s`", what, value, rel);
   return 0;
 }
 
@@ -111,19 +139,16 @@ int lsm_apply_exec_labels (const struct lsm_labels *l, struct rw_error **err)
       if (asprintf (&cmd, "exec %s", l->apparmor_profile) < 0)
         return rw_error_set (err, ENOMEM, "apparmor");
       /* Kernels that stack LSMs give AppArmor its own attr directory. */
-      const char *path = "/proc/thread-self/attr/apparmor/exec";
-      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-      if (fd < 0 && errno == ENOENT)
-        fd = open (path = "/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
-      if (write_label (fd, path, cmd, "AppArmor profile", err) < 0)
+      const char *rel = "thread-self/attr/apparmor/exec";
+      struct rw_error *first = NULL;
+      cleanup_close int probe = lsm_open_proc_attr ("/proc", rel, &first);
+      if (probe < 0 && first->status == ENOENT)
+        rel = "thread-self/attr/exec";
+      rw_error_free (&first);
+      if (write_label (rel, cmd, "AppArmor profile", err) < 0)
         return -1;
     }
-  if (l->selinux_label)
-    {
-      const char *path = "/proc/thread-self/attr/exec";
-      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-      if (write_label (fd, path, l->selinux_label, "SELinux label", err) < 0)
-        return -1;
-    }
+  if (l->selinux_label && write_label ("thread-self/attr/exec", l->selinux_label, "SELinux label", err) < 0)
+    return -1;
   return 0;
 }

@@ -28,7 +28,13 @@ bool lsm_selinux_enabled (const char *sys_root);
 int lsm_check_available (const struct lsm_labels *l, const char *sys_root, struct rw_error **err);
 /* In the container process just before execve: write "exec <profile>" to
  * /proc/thread-self/attr/apparmor/exec (or attr/exec) and the SELinux label to
- * /proc/thread-self/attr/exec, so the labels take effect at exec. */
+ * /proc/thread-self/attr/exec, so the labels take effect at exec. Both go through
+ * lsm_open_proc_attr: a label never lands anywhere but in procfs. */
 int lsm_apply_exec_labels (const struct lsm_labels *l, struct rw_error **err);
+
+/* An O_WRONLY fd of `rel` (e.g. "thread-self/attr/exec") under `proc`, only if `proc` is a
+ * procfs and no mount lies on the way (RESOLVE_NO_XDEV), so a volume an image redirected
+ * over /proc/self/attr cannot take the label (CVE-2019-19921). */
+int lsm_open_proc_attr (const char *proc, const char *rel, struct rw_error **err);
 
 #endif

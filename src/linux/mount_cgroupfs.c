@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "linux/mount_target.h"
 #include "linux/mounts.h"
 #include "linux/path_in_root.h"
 
@@ -81,7 +82,7 @@ static int mount_v1_hierarchy (int rootfd, const struct oci_mount *m, bool priva
 
 int mount_cgroupfs (int rootfd, const struct oci_mount *m, bool private_cgroupns, struct rw_error **err)
 {
-  cleanup_close int target = path_in_root_prepare (rootfd, m->destination, PATH_LEAF_DIR, err);
+  cleanup_close int target = mount_target_open (rootfd, m, PATH_LEAF_DIR, err);
   if (target < 0)
     return -1;
   if (access (HOST_CGROUP_ROOT "/cgroup.controllers", F_OK) == 0)

@@ -283,9 +283,66 @@ static const struct mount_option mount_options[] = {
   { "runbindable", 0, 0, MS_UNBINDABLE | MS_REC },
 };
 
-/* Options that change how a mount is set up and that runwasm does not implement: refusing
- * them beats mounting something other than what was asked. */
-static const char *const unsupported_mount_options[] = { "idmap", "ridmap", "tmpcopyup", "copy-symlink", NULL };
+/* Options runwasm carries out itself (crun's names), described in docs/mounts.md. */
+static const struct { const char *name; unsigned set, clear; } mount_extensions[] = {
+  { "tmpcopyup", MOUNT_EXT_TMPCOPYUP, 0 },
+  { "notmpcopyup", 0, MOUNT_EXT_TMPCOPYUP },
+  { "idmap", MOUNT_EXT_IDMAP, MOUNT_EXT_RIDMAP },
+  { "ridmap", MOUNT_EXT_RIDMAP, MOUNT_EXT_IDMAP },
+  { "copy-symlink", MOUNT_EXT_COPY_SYMLINK, 0 },
+  { "src-nofollow", MOUNT_EXT_SRC_NOFOLLOW, 0 },
+};
+
+static const char *mount_extension_name (unsigned bits)
+{
+  for (size_t i = 0; i < sizeof mount_extensions / sizeof mount_extensions[0]; i++)
+    if (bits & mount_extensions[i].set)
+      return mount_extensions[i].name;
+  return "?";
+}
+
+/* crun's "A-B-C#D-E-F": on-disk id, host id, count; appended to *out. */
+static int parse_idmap_ranges (const char *spec, size_t len, struct oci_id_mapping **out, size_t *n,
+                               const char *option, struct rw_error **err)
+{
+  cleanup_free char *copy = strndup (spec, len);
+  if (copy == NULL)
+    return rw_error_set (err, ENOMEM, "mount option `%s`", option);
+  char *save = NULL;
+  for (char *r = strtok_r (copy, "#", &save); r; r = strtok_r (NULL, "#", &save))
+    {
+      unsigned long long a, b, c;
+      int used = 0;
+      if (r[0] == '@' || sscanf (r, "%llu-%llu-%llu%n", &a, &b, &c, &used) != 3 || r[used] != '\0'
+          || a > UINT32_MAX || b > UINT32_MAX || c == 0 || c > UINT32_MAX)
+        return rw_error_set (err, EINVAL, "mount option `%s`: `%s` is not FSID-HOSTID-COUNT%s", option, r,
+                             r[0] == '@' ? " (relative '@' ranges are not supported)" : "");
+      struct oci_id_mapping *grown = realloc (*out, (*n + 1) * sizeof **out);
+      if (grown == NULL)
+        return rw_error_set (err, ENOMEM, "mount option `%s`", option);
+      *out = grown;
+      (*out)[(*n)++] = (struct oci_id_mapping){ a, b, c };
+    }
+  return 0;
+}
+
+/* "idmap=uids=0-1000-1;gids=0-1000-1" (or ridmap=...): mappings for this mount only. */
+static int parse_idmap_option (struct oci_mount *m, const char *option, struct rw_error **err)
+{
+  const char *spec = strchr (option, '=') + 1;
+  while (*spec)
+    {
+      size_t len = strcspn (spec, ";");
+      bool uids = strncmp (spec, "uids=", 5) == 0;
+      if (!uids && strncmp (spec, "gids=", 5) != 0)
+        return rw_error_set (err, EINVAL, "mount option `%s`: expected uids=... or gids=...", option);
+      if (parse_idmap_ranges (spec + 5, len - 5, uids ? &m->uid_mappings : &m->gid_mappings,
+                              uids ? &m->n_uid_mappings : &m->n_gid_mappings, option, err) < 0)
+        return -1;
+      spec += len + (spec[len] == ';');
+    }
+  return 0;
+}
 
 int oci_mount_add_option (struct oci_mount *m, const char *option, struct rw_error **err)
 {
@@ -308,9 +365,18 @@ int oci_mount_add_option (struct oci_mount *m, const char *option, struct rw_err
       m->recursive_readonly = false;
       return 0;
     }
-  for (const char *const *u = unsupported_mount_options; *u; u++)
-    if (strcmp (option, *u) == 0)
-      return rw_error_set (err, ENOTSUP, "mount option `%s` not supported", option);
+  for (size_t i = 0; i < sizeof mount_extensions / sizeof mount_extensions[0]; i++)
+    if (strcmp (option, mount_extensions[i].name) == 0)
+      {
+        m->extensions = (m->extensions & ~mount_extensions[i].clear) | mount_extensions[i].set;
+        return 0;
+      }
+  if (strncmp (option, "idmap=", 6) == 0 || strncmp (option, "ridmap=", 7) == 0)
+    {
+      m->extensions = (m->extensions & ~(MOUNT_EXT_IDMAP | MOUNT_EXT_RIDMAP))
+                      | (option[0] == 'r' ? MOUNT_EXT_RIDMAP : MOUNT_EXT_IDMAP);
+      return parse_idmap_option (m, option, err);
+    }
   char *data = NULL;
   if (asprintf (&data, "%s%s%s", m->data ? m->data : "", m->data ? "," : "", option) < 0)
     return rw_error_set (err, ENOMEM, "mount option `%s`", option);
@@ -321,7 +387,8 @@ int oci_mount_add_option (struct oci_mount *m, const char *option, struct rw_err
 
 const char *oci_mount_option_name (size_t i)
 {
-  static const char *const extra[] = { "rro", "rrw" };
+  static const char *const extra[] = { "rro", "rrw", "tmpcopyup", "notmpcopyup", "idmap", "ridmap", "copy-symlink",
+                                       "src-nofollow" };
   size_t n = sizeof mount_options / sizeof mount_options[0];
   if (i < n)
     return mount_options[i].name;
@@ -338,9 +405,14 @@ static void free_mounts (struct oci_mount *mounts, size_t n)
       free (mounts[i].source);
       free (mounts[i].type);
       free (mounts[i].data);
+      free (mounts[i].uid_mappings);
+      free (mounts[i].gid_mappings);
     }
   free (mounts);
 }
+
+static int parse_id_mappings (json_object *obj, const char *section, const char *key, struct oci_id_mapping **out,
+                              size_t *n_out, struct rw_error **err);
 
 static int parse_mounts (json_object *root, struct oci_config *c, struct rw_error **err)
 {
@@ -377,8 +449,14 @@ static int parse_mounts (json_object *root, struct oci_config *c, struct rw_erro
           if (oci_mount_add_option (m, json_object_get_string (o), err) < 0)
             return rw_error_wrap (err, "%s.options[%zu]", where, j);
         }
-      if (json_object_object_get_ex (e, "uidMappings", NULL) || json_object_object_get_ex (e, "gidMappings", NULL))
-        return rw_error_set (err, ENOTSUP, "%s: idmapped mounts (uidMappings/gidMappings) not supported", where);
+      if (parse_id_mappings (e, where, "uidMappings", &m->uid_mappings, &m->n_uid_mappings, err) < 0
+          || parse_id_mappings (e, where, "gidMappings", &m->gid_mappings, &m->n_gid_mappings, err) < 0)
+        return -1;
+      bool idmapped = m->extensions & (MOUNT_EXT_IDMAP | MOUNT_EXT_RIDMAP);
+      if ((m->n_uid_mappings || m->n_gid_mappings) && !idmapped)
+        return rw_error_set (err, 0, "%s: uidMappings/gidMappings need the `idmap` or `ridmap` option", where);
+      if ((m->n_uid_mappings == 0) != (m->n_gid_mappings == 0))
+        return rw_error_set (err, 0, "%s: an idmapped mount needs both uidMappings and gidMappings", where);
       bool is_bind = (m->flags & MS_BIND) || (m->type && strcmp (m->type, "bind") == 0);
       if (is_bind)
         m->flags |= MS_BIND;
@@ -386,6 +464,10 @@ static int parse_mounts (json_object *root, struct oci_config *c, struct rw_erro
         return rw_error_set (err, 0, "%s.source: required for a bind mount", where);
       if (m->type == NULL && !is_bind)
         return rw_error_set (err, 0, "%s.type: required for a mount that is not a bind mount", where);
+      if (m->extensions & ~MOUNT_EXT_TMPCOPYUP && !is_bind)
+        return rw_error_set (err, 0, "%s: option `%s` needs a bind mount", where, mount_extension_name (m->extensions & ~MOUNT_EXT_TMPCOPYUP));
+      if ((m->extensions & MOUNT_EXT_TMPCOPYUP) && (is_bind || strcmp (m->type, "tmpfs") != 0))
+        return rw_error_set (err, 0, "%s: option `tmpcopyup` needs a tmpfs mount", where);
     }
   return 0;
 }
@@ -505,21 +587,21 @@ static int parse_namespaces (json_object *lx, struct oci_config *c, struct rw_er
   return 0;
 }
 
-static int parse_id_mappings (json_object *lx, const char *key, struct oci_id_mapping **out, size_t *n_out,
-                              struct rw_error **err)
+static int parse_id_mappings (json_object *lx, const char *section, const char *key, struct oci_id_mapping **out,
+                              size_t *n_out, struct rw_error **err)
 {
   json_object *arr = NULL;
-  if (get_array (lx, key, "linux", &arr, err) < 0)
+  if (get_array (lx, key, section, &arr, err) < 0)
     return -1;
   size_t n = arr ? json_object_array_length (arr) : 0;
-  *out = calloc (n + 1, sizeof **out);
-  if (*out == NULL)
-    return rw_error_set (err, ENOMEM, "linux.%s", key);
-  *n_out = n;
+  struct oci_id_mapping *grown = realloc (*out, (*n_out + n + 1) * sizeof **out);
+  if (grown == NULL)
+    return rw_error_set (err, ENOMEM, "%s.%s", section, key);
+  *out = grown;
   for (size_t i = 0; i < n; i++)
     {
-      char where[48];
-      snprintf (where, sizeof where, "linux.%s[%zu]", key, i);
+      char where[64];
+      snprintf (where, sizeof where, "%s.%s[%zu]", section, key, i);
       json_object *e = json_object_array_get_idx (arr, i);
       if (!json_object_is_type (e, json_type_object))
         return rw_error_set (err, 0, "%s: expected an object", where);
@@ -531,7 +613,7 @@ static int parse_id_mappings (json_object *lx, const char *key, struct oci_id_ma
         return -1;
       if (!a || !b || !s)
         return rw_error_set (err, 0, "%s: containerID, hostID and size are required", where);
-      (*out)[i] = (struct oci_id_mapping){ cid, hid, size };
+      (*out)[(*n_out)++] = (struct oci_id_mapping){ cid, hid, size };
     }
   return 0;
 }
@@ -590,8 +672,8 @@ static int parse_linux (json_object *root, struct oci_config *c, struct rw_error
     {
       /* Everything below must still be valid (empty) for the later stages. */
       lx = json_object_new_object ();
-      int r = parse_namespaces (lx, c, err) < 0 || parse_id_mappings (lx, "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) < 0
-                  || parse_id_mappings (lx, "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) < 0
+      int r = parse_namespaces (lx, c, err) < 0 || parse_id_mappings (lx, "linux", "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) < 0
+                  || parse_id_mappings (lx, "linux", "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) < 0
                   || parse_devices (lx, c, err) < 0 || get_strv (lx, "maskedPaths", "linux", &c->masked_paths, err) < 0
                   || get_strv (lx, "readonlyPaths", "linux", &c->readonly_paths, err) < 0
                 ? -1
@@ -600,8 +682,8 @@ static int parse_linux (json_object *root, struct oci_config *c, struct rw_error
       return r;
     }
   if (parse_namespaces (lx, c, err) < 0
-      || parse_id_mappings (lx, "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) < 0
-      || parse_id_mappings (lx, "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) < 0
+      || parse_id_mappings (lx, "linux", "uidMappings", &c->uid_mappings, &c->n_uid_mappings, err) < 0
+      || parse_id_mappings (lx, "linux", "gidMappings", &c->gid_mappings, &c->n_gid_mappings, err) < 0
       || parse_devices (lx, c, err) < 0 || get_string (lx, "cgroupsPath", "linux", false, &c->cgroups_path, err) < 0
       || get_strv (lx, "maskedPaths", "linux", &c->masked_paths, err) < 0
       || get_strv (lx, "readonlyPaths", "linux", &c->readonly_paths, err) < 0)

@@ -12,6 +12,10 @@
 
 #include "common/error.h"
 
+struct oci_id_mapping {
+  uint32_t container_id, host_id, size;
+};
+
 struct oci_mount {
   char *destination;
   char *source;          /* may be NULL (e.g. tmpfs) */
@@ -20,11 +24,20 @@ struct oci_mount {
   unsigned long clear_flags; /* MS_* an option asked to clear ("rw", "suid", ...) */
   unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [|MS_REC], 0 if none */
   bool recursive_readonly;   /* "rro": read-only on every submount (mount_setattr) */
+  unsigned extensions;       /* MOUNT_EXT_*: options runwasm carries out itself */
   char *data;            /* options the kernel gets as a string ("mode=755,size=65536k") */
+  /* uidMappings/gidMappings of an idmapped mount (empty: the container's own) */
+  struct oci_id_mapping *uid_mappings, *gid_mappings;
+  size_t n_uid_mappings, n_gid_mappings;
 };
 
-struct oci_id_mapping {
-  uint32_t container_id, host_id, size;
+/* Mount options that are no kernel flag (crun's names); see docs/mounts.md. */
+enum {
+  MOUNT_EXT_TMPCOPYUP = 1 << 0,    /* copy the shadowed directory into the new tmpfs */
+  MOUNT_EXT_IDMAP = 1 << 1,        /* idmapped bind mount of the top mount */
+  MOUNT_EXT_RIDMAP = 1 << 2,       /* ... of every mount of an rbind */
+  MOUNT_EXT_COPY_SYMLINK = 1 << 3, /* a symlink source is recreated, not mounted */
+  MOUNT_EXT_SRC_NOFOLLOW = 1 << 4, /* a symlink source is bind mounted itself */
 };
 
 struct oci_namespace {

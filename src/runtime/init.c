@@ -91,7 +91,7 @@ static int build_container (const struct init_options *o, const char *state_json
   cleanup_close int rootfd = rootfs_prepare (c, err);
   if (rootfd < 0)
     return -1;
-  if (mounts_setup (c, rootfd, err) < 0)
+  if (mounts_setup (c, rootfd, o->idmapped_trees, err) < 0)
     return -1;
   if (devices_setup (c, rootfd, (o->clone_flags & CLONE_NEWUSER) != 0, err) < 0)
     return -1;
@@ -158,8 +158,12 @@ void container_init (const struct init_options *o)
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || (o->non_dumpable && prctl (PR_SET_DUMPABLE, 0) < 0))
     _exit (127);
   /* Drop the runtime's fds, above all the state dir whose lock the next command waits for. */
-  int keep[] = { o->sync_fd, o->fifo_fd, o->console_fd };
-  if (fds_close_except (3 + o->n_preserved_fds, keep, 3, &err) < 0)
+  size_t n_trees = o->idmapped_trees ? o->config->n_mounts : 0;
+  int keep[3 + n_trees];
+  keep[0] = o->sync_fd, keep[1] = o->fifo_fd, keep[2] = o->console_fd;
+  for (size_t i = 0; i < n_trees; i++)
+    keep[3 + i] = o->idmapped_trees[i];
+  if (fds_close_except (3 + o->n_preserved_fds, keep, 3 + n_trees, &err) < 0)
     goto fail;
   if (sync_expect (o->sync_fd, SYNC_GO, &state_json, &err) < 0)
     goto fail;

@@ -19,6 +19,7 @@ struct init_options {
   int sync_fd;
   int fifo_fd;            /* O_PATH fd of ROOT/ID/exec.fifo */
   int console_fd;         /* connected --console-socket, or -1 */
+  int *idmapped_trees;     /* per mount: a detached idmapped tree or -1 (mount_idmap.h); may be NULL */
   bool no_pivot;
   bool new_keyring;
   bool non_dumpable;      /* hide /proc/PID/exe from the container (selfexe.h) */       /* a fresh session keyring unless --no-new-keyring */

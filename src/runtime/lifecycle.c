@@ -21,6 +21,7 @@
 
 #include "common/cleanup.h"
 #include "linux/fds.h"
+#include "linux/mount_idmap.h"
 #include "linux/namespaces.h"
 #include "linux/selfexe.h"
 #include "linux/terminal.h"
@@ -67,10 +68,12 @@ struct creation {
   int console_peer;     /* our end when we receive the terminal ourselves (foreground run) */
   bool pid_file_written;
   const char *pid_file;
+  int *idmapped_trees;  /* handed to the child at clone(), then closed here */
 };
 
 static void creation_release (struct creation *x)
 {
+  mount_idmap_close_trees (x->idmapped_trees, x->config ? x->config->n_mounts : 0);
   if (x->sync_fd >= 0)
     close (x->sync_fd);
   if (x->fifo_fd >= 0)
@@ -342,6 +345,8 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       x->console_fd = ends[1];
     }
 
+  if (mount_idmap_open_trees (x->config, bundle, &x->idmapped_trees, err) < 0)
+    return -1;
   int pair[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return rw_error_set (err, errno, "socketpair");
@@ -364,6 +369,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .sync_fd = pair[1],
     .fifo_fd = x->fifo_fd,
     .console_fd = x->console_fd,
+    .idmapped_trees = x->idmapped_trees,
     .no_pivot = o->no_pivot,
     .new_keyring = !o->no_new_keyring,
     .non_dumpable = policy_runtime_non_dumpable (x->config),
@@ -387,6 +393,8 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       container_init (&init);
     }
   close (pair[1]);
+  mount_idmap_close_trees (x->idmapped_trees, x->config->n_mounts);
+  x->idmapped_trees = NULL;
   x->state.pid = x->pid;
   if (drive_child (x, (init.clone_flags & CLONE_NEWUSER) != 0, err) < 0)
     {

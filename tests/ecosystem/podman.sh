@@ -119,6 +119,39 @@ t_pm_smart_native() {
   expect_eq output native-sidecar "$out"
 }
 
+# ---- read-only root and tmpfs mounts (podman passes tmpcopyup on its tmpfs mounts)
+t_pm_read_only() {
+  local out
+  out=$(pm_run --rm --read-only "$BB" sh -c 'touch /x 2>&1; touch /tmp/ok /var/tmp/ok /run/ok && echo tmpfs-writable; awk "\$5 == \"/\" { print substr(\$6, 1, 2) }" /proc/self/mountinfo') || { echo "$out"; return 1; }
+  echo "$out"
+  expect_match "root refuses writes" 'Read-only file system' "$out" &&
+    expect_match "/tmp, /var/tmp, /run are tmpfs (--read-only-tmpfs)" '^tmpfs-writable$' "$out" &&
+    expect_match "root mounted ro" '^ro$' "$out"
+}
+
+t_pm_read_only_no_tmpfs() {
+  local out
+  out=$(pm_run --rm --read-only --read-only-tmpfs=false "$BB" sh -c 'touch /tmp/x 2>&1; echo done') || { echo "$out"; return 1; }
+  echo "$out"
+  expect_match "/tmp stays read-only" 'Read-only file system' "$out"
+}
+
+t_pm_tmpfs_copyup() {
+  local out
+  out=$(pm_run --rm --tmpfs /etc "$BB" sh -c 'grep -c " /etc .* - tmpfs " /proc/self/mountinfo; grep ^root: /etc/passwd; echo x > /etc/new && echo etc-writable') || { echo "$out"; return 1; }
+  echo "$out"
+  expect_match "--tmpfs /etc is a tmpfs" '^1$' "$out" &&
+    expect_match "the image's /etc/passwd copied up (tmpcopyup)" '^root:' "$out" &&
+    expect_match "writable" '^etc-writable$' "$out"
+}
+
+t_pm_mount_tmpfs() {
+  local out
+  out=$(pm_run --rm --read-only --mount type=tmpfs,destination=/scratch,tmpfs-size=1m,tmpfs-mode=1770 "$BB" sh -c 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo; touch /scratch/f && echo scratch-writable') || { echo "$out"; return 1; }
+  echo "$out"
+  expect_match mode '^1770$' "$out" && expect_match size 'size=1024k' "$out" && expect_match writable '^scratch-writable$' "$out"
+}
+
 # ---- Wasm cases
 t_pm_wasm_image() {
   local out
@@ -141,6 +174,12 @@ t_pm_wasm_smart() {
   local out
   out=$(pm_run --rm --annotation module.wasm.image/variant=compat-smart "$MIXED" /hello.wasm a b 2>&1) || { echo "$out"; return 1; }
   expect_match greeting '^hello from wasm, argc=3' "$out"
+}
+
+t_pm_wasm_read_only_tmpfs() {
+  local out
+  out=$(pm_run --rm --read-only --tmpfs /bin --annotation run.oci.handler=wasm "$MIXED" /hello.wasm ls /bin 2>&1) || { echo "$out"; return 1; }
+  expect_match "the image's /bin copied into the tmpfs, listed by the module" '^busybox$' "$out"
 }
 
 t_pm_wasm_tty() {
@@ -197,6 +236,10 @@ eco_podman_tests() {
   tcase "podman: stop delivers SIGTERM (kill ID 15) and the container exits 0" t_pm_stop
   tcase "podman: rm deletes the container in the runtime" t_pm_rm
   tcase "podman: docs/podman/containers.conf registers runtime 'runwasm' (podman run --runtime runwasm)" t_pm_docs_conf
+  tcase "podman: --read-only: read-only root, tmpfs /tmp /var/tmp /run" t_pm_read_only
+  tcase "podman: --read-only --read-only-tmpfs=false keeps /tmp read-only" t_pm_read_only_no_tmpfs
+  tcase "podman: --tmpfs /etc copies the image's files up" t_pm_tmpfs_copyup
+  tcase "podman: --mount type=tmpfs with size and mode on a read-only root" t_pm_mount_tmpfs
   tcase "podman: --annotation run.oci.handler=wasm reaches config.json" t_pm_annotation_flag
   tcase "podman: image annotation module.wasm.image/variant=compat reaches config.json" t_pm_image_annotation
   tcase "podman: a Wasm entrypoint without annotation is not run as Wasm" t_pm_no_annotation_native
@@ -205,6 +248,7 @@ eco_podman_tests() {
   wcase "podman: Wasm exit code" t_pm_wasm_exit_code
   wcase "podman: --annotation run.oci.handler=wasm runs a module from a Linux image" t_pm_wasm_handler_annotation
   wcase "podman: compat-smart with a Wasm entrypoint runs as Wasm" t_pm_wasm_smart
+  wcase "podman: Wasm with --read-only and --tmpfs /bin (tmpcopyup)" t_pm_wasm_read_only_tmpfs
   wcase "podman: Wasm with -t" t_pm_wasm_tty
   wcase "podman: stop of a running Wasm container" t_pm_wasm_stop
 }

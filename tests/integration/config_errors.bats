@@ -52,9 +52,16 @@ expect_create_failure () {
   expect_create_failure "mounts[7]"
 }
 
-@test "an unsupported mount option is refused" {
+@test "a mount option on the wrong kind of mount is refused" {
   config '.mounts += [{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}]'
-  expect_create_failure "not supported"
+  expect_create_failure 'mounts[7]: option `idmap` needs a bind mount'
+  config '.mounts[-1].options = ["tmpcopyup"] | .mounts[-1].type = "bind" | .mounts[-1].source = "/tmp"'
+  expect_create_failure 'mounts[7]: option `tmpcopyup` needs a tmpfs mount'
+}
+
+@test "an option the kernel does not know fails naming the mount and the options" {
+  config '.mounts += [{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "bogus=1"]}]'
+  expect_create_failure 'mounts[7] `/x`: mount type tmpfs with options `bogus=1`: Invalid argument'
 }
 
 @test "a missing executable fails at create" {

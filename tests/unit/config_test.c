@@ -52,7 +52,10 @@ static void test_full (void)
       = "{" MINIMAL ", \"hostname\": \"h\", \"annotations\": {\"a\": \"b\"},"
         "\"mounts\": [{\"destination\": \"/data\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
         "  \"options\": [\"nosuid\", \"ro\", \"rw\", \"mode=755\", \"size=1m\", \"rshared\"]},"
-        "  {\"destination\": \"/b\", \"source\": \"/x\", \"options\": [\"rbind\", \"rro\"]}],"
+        "  {\"destination\": \"/b\", \"source\": \"/x\", \"options\": [\"rbind\", \"rro\"]},"
+        "  {\"destination\": \"/t\", \"type\": \"tmpfs\", \"options\": [\"tmpcopyup\", \"notmpcopyup\", \"tmpcopyup\"]},"
+        "  {\"destination\": \"/i\", \"source\": \"/x\", \"options\": [\"bind\", \"idmap=uids=0-1000-10#10-2000-5;gids=0-1000-10\"],"
+        "   \"gidMappings\": [{\"containerID\": 10, \"hostID\": 3000, \"size\": 1}]}],"
         "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\"], \"timeout\": 5}]},"
         "\"linux\": {\"namespaces\": [{\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/run/netns/x\"},"
         "  {\"type\": \"user\"}],"
@@ -68,7 +71,13 @@ static void test_full (void)
       rw_error_free (&err);
       return;
     }
-  tap_eq_int (c->n_mounts, 2, "two mounts");
+  tap_eq_int (c->n_mounts, 4, "four mounts");
+  tap_eq_int (c->mounts[2].extensions, MOUNT_EXT_TMPCOPYUP, "tmpcopyup recorded, the last of notmpcopyup/tmpcopyup wins");
+  tap_ok (c->mounts[2].data == NULL, "and not passed to the kernel");
+  tap_ok (c->mounts[3].extensions == MOUNT_EXT_IDMAP && c->mounts[3].n_uid_mappings == 2 && c->mounts[3].uid_mappings[1].container_id == 10
+              && c->mounts[3].uid_mappings[1].host_id == 2000 && c->mounts[3].uid_mappings[1].size == 5,
+          "idmap=uids=... ranges parsed");
+  tap_ok (c->mounts[3].n_gid_mappings == 2 && c->mounts[3].gid_mappings[1].host_id == 3000, "gidMappings added to idmap=gids=...");
   tap_ok ((c->mounts[0].flags & MS_NOSUID) && !(c->mounts[0].flags & MS_RDONLY), "later rw clears ro");
   tap_eq_str (c->mounts[0].data, "mode=755,size=1m", "unknown options become mount data");
   tap_eq_int (c->mounts[0].propagation, MS_SHARED | MS_REC, "rshared propagation");
@@ -128,7 +137,14 @@ static void test_errors (void)
   expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\"}]}", "mounts[0].type");
   expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\"}]}", "mounts[0].source");
   expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"options\": [1]}]}", "mounts[0].options[0]");
-  expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"options\": [\"idmap\"]}]}", "not supported");
+  expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"options\": [\"idmap=uids=0-1\"]}]}",
+                "mounts[0].options[0]: mount option `idmap=uids=0-1`: `0-1` is not FSID-HOSTID-COUNT");
+  expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"options\": [\"idmap=users=0-1-1\"]}]}",
+                "expected uids=... or gids=...");
+  expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]}]}",
+                "mounts[0]: uidMappings/gidMappings need the `idmap` or `ridmap` option");
+  expect_error ("{" MINIMAL ", \"mounts\": [{\"destination\": \"/x\", \"type\": \"t\", \"options\": [\"idmap=uids=0-1-1\"]}]}",
+                "mounts[0]: an idmapped mount needs both uidMappings and gidMappings");
   expect_error ("{" MINIMAL ", \"hooks\": {\"prestart\": [{\"path\": \"rel\"}]}}", "hooks.prestart[0].path");
   expect_error ("{" MINIMAL ", \"hooks\": {\"poststop\": [{\"path\": \"/x\", \"timeout\": 0}]}}", "hooks.poststop[0].timeout");
   expect_error ("{" MINIMAL ", \"hooks\": {\"createRuntime\": {}}}", "hooks.createRuntime: expected an array");

@@ -1,4 +1,10 @@
+#include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "linux/lsm.h"
@@ -22,6 +28,32 @@ static void record_warning (const char *msg)
 {
   free (last_warning);
   last_warning = strdup (msg);
+}
+
+/* A volume over the attr directory (what a symlinked mount destination did): the open
+ * must fail instead of writing into the volume. Needs root for a private mount namespace. */
+static void test_covered_attr (const char *scratch)
+{
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      char attr[64];
+      snprintf (attr, sizeof attr, "/proc/%d/task/%d/attr", getpid (), getpid ());
+      if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+          || mount (scratch, attr, NULL, MS_BIND, NULL) < 0)
+        _exit (2);
+      struct rw_error *e = NULL;
+      int fd = lsm_open_proc_attr ("/proc", "thread-self/attr/exec", &e);
+      _exit (fd < 0 && e && e->status == EXDEV ? 0 : 1);
+    }
+  int status = 0;
+  waitpid (pid, &status, 0);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 2)
+    {
+      tap_ok (1, "# skip a covered attr directory: no private mount namespace (not root?)");
+      return;
+    }
+  tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0, "an attr directory covered by a mount is refused (EXDEV)");
 }
 
 int main (void)
@@ -72,6 +104,18 @@ int main (void)
   tap_eq_int (lsm_parse (NULL, NULL, &l, &err), 0, "no labels");
   tap_eq_int (lsm_apply_exec_labels (l, &err), 0, "applying no labels does nothing");
   lsm_free (l);
+
+  /* Labels are written only through procfs (CVE-2019-19921). */
+  write_file (root, "/thread-self/attr/exec", "");
+  tap_eq_int (lsm_open_proc_attr (root, "thread-self/attr/exec", &err), -1, "an attr file outside procfs is refused");
+  tap_ok (err && strstr (err->msg, "is not a procfs: refused"), "saying it is not procfs");
+  rw_error_free (&err);
+  int fd = lsm_open_proc_attr ("/proc", "thread-self/attr/exec", &err);
+  tap_ok (fd >= 0, "the real /proc/thread-self/attr/exec opens");
+  if (fd >= 0)
+    close (fd);
+  rw_error_free (&err);
+  test_covered_attr (root);
 
   char cmd[128];
   snprintf (cmd, sizeof cmd, "rm -rf %s", root);
