@@ -19,13 +19,13 @@ load helpers
   done
 }
 
-@test "a limit too small for the engine itself is a clear error at start" {
+@test "a limit too small for the engine itself is a clear error at create" {
   cp "$REPO/tests/wasm/grow_touch.wat" "$BUNDLE/rootfs/grow.wat"
   config '.annotations = {"run.oci.handler": "wasm"} | .linux.resources.memory.limit = 4194304'
   process /grow.wat
   bats_require_minimum_version 1.5.0
-  # 127: the entrypoint could not be run, as for any failure of the handler.
-  run -127 "$RUNWASM" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+  # The module is loaded and instantiated before create reports success, so create fails (1).
+  run -1 "$RUNWASM" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
   [[ "$output" == *"linux.resources.memory.limit: 4194304 bytes leave no room for linear memory"* ]]
   assert_nothing_left "$ID"
 }
