@@ -87,6 +87,7 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object_object_add (ann, ANNOTATION_HANDLER, json_object_new_string ("wasm, wasm-smart"));
   json_object_object_add (ann, ANNOTATION_WASM_VARIANT, json_object_new_string ("compat, compat-smart"));
   json_object_object_add (ann, ANNOTATION_CRI_CONTAINER_TYPE, json_object_new_string ("sandbox: always native"));
+  json_object_object_add (ann, ANNOTATION_CRIO_CONTAINER_TYPE, json_object_new_string ("sandbox: always native"));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.version", json_object_new_string (RUNWASM_VERSION));
   json_object_object_add (f, "annotations", ann);
 

@@ -38,6 +38,7 @@ int handler_mode_from_annotations (json_object *annotations, enum handler_mode *
   const char *handler = annotation (annotations, ANNOTATION_HANDLER);
   const char *variant = annotation (annotations, ANNOTATION_WASM_VARIANT);
   const char *cri_type = annotation (annotations, ANNOTATION_CRI_CONTAINER_TYPE);
+  const char *crio_type = annotation (annotations, ANNOTATION_CRIO_CONTAINER_TYPE);
 
   /* Validate both even when one wins, so a typo never silently runs the wrong handler. */
   enum handler_mode from_handler = HANDLER_NATIVE, from_variant = HANDLER_NATIVE;
@@ -47,7 +48,7 @@ int handler_mode_from_annotations (json_object *annotations, enum handler_mode *
     return -1;
 
   /* The pod's pause container carries the pod's annotations too, but is never Wasm. */
-  if (cri_type && strcmp (cri_type, "sandbox") == 0)
+  if ((cri_type && strcmp (cri_type, "sandbox") == 0) || (crio_type && strcmp (crio_type, "sandbox") == 0))
     return 0;
   *mode = handler ? from_handler : from_variant;
   return 0;

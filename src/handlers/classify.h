@@ -18,6 +18,8 @@ enum handler_mode {
 #define ANNOTATION_HANDLER "run.oci.handler"
 #define ANNOTATION_WASM_VARIANT "module.wasm.image/variant"
 #define ANNOTATION_CRI_CONTAINER_TYPE "io.kubernetes.cri.container-type"
+/* CRI-O marks its pause container with its own key (same values). */
+#define ANNOTATION_CRIO_CONTAINER_TYPE "io.kubernetes.cri-o.ContainerType"
 
 /* The mode the config.json annotations ask for (annotations may be NULL). An unknown value of
  * run.oci.handler or module.wasm.image/variant is an error naming it. */

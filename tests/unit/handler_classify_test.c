@@ -44,6 +44,10 @@ static void test_annotations (void)
   tap_eq_int (mode_of ("{\"module.wasm.image/variant\":\"compat-smart\"}", &failed, &msg), HANDLER_WASM_SMART, "compat-smart");
   tap_eq_int (mode_of ("{\"module.wasm.image/variant\":\"compat\",\"io.kubernetes.cri.container-type\":\"sandbox\"}",
                        &failed, &msg), HANDLER_NATIVE, "pod sandbox stays native");
+  tap_eq_int (mode_of ("{\"module.wasm.image/variant\":\"compat\",\"io.kubernetes.cri-o.ContainerType\":\"sandbox\"}",
+                       &failed, &msg), HANDLER_NATIVE, "CRI-O's pod sandbox stays native");
+  tap_eq_int (mode_of ("{\"module.wasm.image/variant\":\"compat\",\"io.kubernetes.cri-o.ContainerType\":\"container\"}",
+                       &failed, &msg), HANDLER_WASM, "a CRI-O pod container follows the variant");
   tap_eq_int (mode_of ("{\"module.wasm.image/variant\":\"compat\",\"io.kubernetes.cri.container-type\":\"container\"}",
                        &failed, &msg), HANDLER_WASM, "pod container follows the variant");
   tap_eq_int (mode_of ("{\"run.oci.handler\":\"wasm-smart\",\"module.wasm.image/variant\":\"compat\"}", &failed, &msg),
