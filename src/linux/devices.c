@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "linux/mount_target.h"
 #include "linux/mounts.h"
 #include "linux/path_in_root.h"
 
@@ -42,9 +43,11 @@ static int create_device (int rootfd, const struct oci_device *d, bool bind_from
 {
   if (bind_from_host)
     {
-      cleanup_close int target = path_in_root_prepare (rootfd, d->path, PATH_LEAF_FILE, err);
+      /* Checked as a mount destination: an image symlink must not lead the bind onto procfs. */
+      const struct oci_mount as_mount = { .destination = d->path, .source = d->path, .type = (char *) "bind" };
+      cleanup_close int target = mount_target_open (rootfd, &as_mount, PATH_LEAF_FILE, err);
       if (target < 0)
-        return -1;
+        return rw_error_wrap (err, "device `%s`", d->path);
       return mounts_do (d->path, fd_path (target).s, NULL, MS_BIND, NULL, d->path, err);
     }
   cleanup_free char *dir = NULL, *base = NULL;

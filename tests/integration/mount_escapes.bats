@@ -101,3 +101,23 @@ refused () {
   [ "$status" -ne 0 ]
   [[ "$output" == *"mounts[$N] \`/toroot\`: destination is the container's root"*refused* ]] || { echo "wrong error: $output"; return 1; }
 }
+
+@test "a device node bound from the host through a symlink into /proc is refused" {
+  # In a user namespace device nodes are binds of the host's; the image's dev/null points
+  # at the file the LSM exec label is written to. Outside the 0700 bats dirs, so the mapped
+  # root (host uid 100000) reaches the bundle.
+  BUNDLE=$(mktemp -d /tmp/rw-devesc.XXXXXX)
+  chmod 755 "$BUNDLE"
+  RUNWASM=$RUNWASM "$REPO/tests/lib/make-busybox-bundle" "$BUNDLE" true
+  config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .mounts |= map(select(.destination != "/dev"))'
+  mkdir -p "$BUNDLE/rootfs/dev"
+  rm -f "$BUNDLE/rootfs/dev/null"
+  ln -s ../proc/self/attr/exec "$BUNDLE/rootfs/dev/null"
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  process true
+  run_container
+  rm -rf "$BUNDLE"
+  [ "$status" -ne 0 ] || { echo "the container ran: $output"; return 1; }
+  [[ "$output" == *"device \`/dev/null\`"*"destination resolves into /proc"*refused* ]] || { echo "wrong error: $output"; return 1; }
+  assert_nothing_left "$ID"
+}
