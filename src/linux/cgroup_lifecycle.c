@@ -392,16 +392,22 @@ int cgroup_destroy (const struct cgroup *cg, struct rw_error **err)
   return for_each_dir (cg, destroy_one, NULL, err) < 0 ? -1 : r;
 }
 
+/* The directory with the container's memory files; NULL without a memory controller. */
+static char *memory_dir (const struct cgroup *cg)
+{
+  if (cg == NULL)
+    return NULL;
+  return cg->mode == CGROUP_MODE_V2 ? cgroup_v2_dir (cg) : cgroup_v1_dir (cg, "memory");
+}
+
 int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *bytes, struct rw_error **err)
 {
   *limited = false;
   *bytes = 0;
-  if (cg == NULL)
-    return 0;
-  bool v2 = cg->mode == CGROUP_MODE_V2;
-  cleanup_free char *dir = v2 ? cgroup_v2_dir (cg) : cgroup_v1_dir (cg, "memory");
+  cleanup_free char *dir = memory_dir (cg);
   if (dir == NULL)
     return 0;
+  bool v2 = cg->mode == CGROUP_MODE_V2;
   cleanup_free char *value = NULL;
   if (cgroup_read (dir, v2 ? "memory.max" : "memory.limit_in_bytes", &value, err) < 0)
     return -1;
@@ -421,16 +427,13 @@ int cgroup_read_memory_limit (const struct cgroup *cg, bool *limited, uint64_t *
   return 0;
 }
 
-
 int cgroup_read_oom_kills (const struct cgroup *cg, uint64_t *count, struct rw_error **err)
 {
   *count = 0;
-  if (cg == NULL)
-    return 0;
-  bool v2 = cg->mode == CGROUP_MODE_V2;
-  cleanup_free char *dir = v2 ? cgroup_v2_dir (cg) : cgroup_v1_dir (cg, "memory");
+  cleanup_free char *dir = memory_dir (cg);
   if (dir == NULL)
     return 0;
+  bool v2 = cg->mode == CGROUP_MODE_V2;
   cleanup_free char *text = NULL;
   if (cgroup_read (dir, v2 ? "memory.events" : "memory.oom_control", &text, err) < 0)
     return -1;
