@@ -79,6 +79,11 @@ typedef struct compiler {
   /* Local slots (the first 256) known to still hold their initial zero: nothing wrote them
    * and no label was passed since the function's entry. */
   uint64_t zero_known[4];
+  /* Backtrace offsets: the wasm instruction being translated, and the (word, offset) pairs
+   * recorded so far (code_t.offsets). */
+  uint32_t instr_offset;
+  uint32_t *offsets;
+  uint32_t noffsets, offsets_cap;
 } compiler;
 
 static const wasm_valtype single_types[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128,
@@ -123,6 +128,29 @@ static void emit_word (compiler *c, uint32_t w)
   c->code[c->n++] = w;
 }
 
+/* Remember which wasm instruction the instruction starting now came from. An instruction that
+ * replaces a dropped one (a fusion) keeps the offset of the first it joins. */
+static void note_offset (compiler *c)
+{
+  while (c->noffsets && c->offsets[2 * (c->noffsets - 1)] > c->n)
+    c->noffsets--;
+  uint32_t *last = c->noffsets ? c->offsets + 2 * (c->noffsets - 1) : NULL;
+  if (last && (last[0] == c->n || last[1] == c->instr_offset))
+    return;
+  if (c->noffsets == c->offsets_cap)
+    {
+      uint32_t cap = c->offsets_cap ? c->offsets_cap * 2 : 64;
+      uint32_t *grown = realloc (c->offsets, 2 * cap * sizeof *grown);
+      if (!grown)
+        return; /* out of memory: the backtrace shows an earlier offset */
+      c->offsets = grown;
+      c->offsets_cap = cap;
+    }
+  c->offsets[2 * c->noffsets] = c->n;
+  c->offsets[2 * c->noffsets + 1] = c->instr_offset;
+  c->noffsets++;
+}
+
 /* Start an instruction; returns its position. */
 static uint32_t emit_op (compiler *c, op_id op)
 {
@@ -132,6 +160,7 @@ static uint32_t emit_op (compiler *c, op_id op)
   c->last_instr = c->n;
   c->last_op = op;
   c->last_dst = NONE;
+  note_offset (c);
   emit_word (c, op);
   return c->last_instr;
 }
@@ -2065,6 +2094,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   c.local_type = scratch->local_type;
   c.local_slot = scratch->local_slot;
   c.locals_cap = scratch->locals_cap;
+  c.offsets = scratch->offsets;
+  c.offsets_cap = scratch->offsets_cap;
   c.r = (reader){ body, body + len, body - file_offset, err };
   c.type = &m->types[m->func_type[func_index]];
   c.last_instr = NONE;
@@ -2086,6 +2117,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
           MALFORMED (&c.r, "unexpected end of section or function");
           goto out;
         }
+      c.instr_offset = (uint32_t) reader_offset (&c.r);
       read_u8 (&c.r, &opcode);
       if (compile_instr (&c, opcode) < 0)
         goto out;
@@ -2096,7 +2128,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       goto out;
     }
   code_t *code = &m->codes[func_index - m->nimported_funcs];
-  code->words = module_code_alloc (m, c.n ? c.n : 1);
+  code->words = module_code_alloc (m, (c.n ? c.n : 1) + 2 * c.noffsets);
   if (!code->words)
     {
       module_error (err, WASM_ERR_RESOURCE, "out of memory");
@@ -2104,6 +2136,9 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
     }
   memcpy (code->words, c.code, c.n * sizeof *c.code);
   code->nwords = c.n;
+  code->offsets = code->words + (c.n ? c.n : 1);
+  code->noffsets = c.noffsets;
+  memcpy ((uint32_t *) code->offsets, c.offsets, 2 * c.noffsets * sizeof *c.offsets);
   code->param_slots = c.type->param_slots;
   code->local_slots = c.locals_slots - c.type->param_slots;
   code->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;
@@ -2111,7 +2146,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
 out:
   for (uint32_t i = 0; i < c.cn; i++)
     free (c.cs[i].patches);
-  *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap };
+  *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap,
+                                c.offsets, c.offsets_cap };
   return rc;
 }
 
@@ -2122,4 +2158,5 @@ void compile_scratch_free (compile_scratch *scratch)
   free (scratch->frames);
   free (scratch->local_type);
   free (scratch->local_slot);
+  free (scratch->offsets);
 }
