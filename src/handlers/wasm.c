@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "handlers/classify.h"
 #include "handlers/module_file.h"
 #include "handlers/native.h"
+#include "handlers/wasm_options.h"
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
 
@@ -25,6 +27,9 @@
 struct wasm_handler_data {
   char *path;
   wasm_module *module;
+  struct wasm_container_options options;
+  int listen_fds[WASM_MAX_TCP_LISTENERS];  /* opened at create, in the container's netns */
+  size_t nlisten;
 };
 
 static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
@@ -32,15 +37,22 @@ static int wasm_prepare (const struct handler_context *ctx, void **data, struct 
   cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], ctx->env, false, err);
   if (path == NULL)
     return -1;
+  struct wasm_container_options options;
+  if (wasm_container_options_parse (ctx->config, &options, err) < 0)
+    return -1;
   wasm_module *module = NULL;
   if (module_file_load (path, &module, err) < 0)
     return -1;
   struct wasm_handler_data *d = calloc (1, sizeof *d);
   if (d == NULL)
+    rw_error_set (err, ENOMEM, "wasm handler");
+  if (d == NULL || wasm_container_listen (&options, d->listen_fds, &d->nlisten, err) < 0)
     {
       wasm_module_delete (module);
-      return rw_error_set (err, ENOMEM, "wasm handler");
+      free (d);
+      return -1;
     }
+  d->options = options;
   d->path = steal_pointer (&path);
   d->module = module;
   *data = d;
@@ -125,17 +137,23 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
     .env = (const char *const *) ctx->env, .envc = envc,
     .preopens = preopens, .npreopens = npreopens,
     .stdio = { 0, 1, 2 },
+    .listen_fds = d->listen_fds, .nlisten_fds = d->nlisten,
   };
   struct wasi_ctx *wasi = NULL;
   if (wasi_ctx_new (&cfg, &wasi, err) < 0)
     return -1;
 
-  wasm_limits limits = { .max_memory_pages = memory_limit_pages (ctx->config) };
+  wasm_limits limits = {
+    .max_memory_pages = memory_limit_pages (ctx->config),
+    .max_stack_bytes = d->options.max_stack_bytes,
+    .trap_on_grow_failure = d->options.trap_on_grow_failure,
+  };
   wasm_store *store = wasm_store_new (&limits);
   wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
   if (linker == NULL)
     return rw_error_set (err, ENOMEM, "wasm handler: create the engine store");
-  if (wasi_define_imports (wasi, linker, err) < 0 || install_stop_signals (store, err) < 0)
+  if (wasi_define_imports (wasi, linker, err) < 0 || install_stop_signals (store, err) < 0
+      || wasm_container_apply (&d->options, store, err) < 0)
     return -1;
 
   wasm_error werr = { 0 };
@@ -148,13 +166,10 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
     return rw_error_wrap (err, "run `%s`", d->path);
   if (received_signal)
     _exit (128 + received_signal);
-  if (result.trapped)
-    {
-      fprintf (stderr, "error: wasm trap: %s\n", result.trap.message);
-      fflush (stderr);
-    }
+  int status = result.trapped ? wasm_container_report_trap (&d->options, &result.trap, basename (d->path))
+                              : result.exit_status;
   fflush (stdout);
-  _exit (result.exit_status);
+  _exit (status);
 }
 
 const struct handler wasm_handler = {

@@ -1,0 +1,42 @@
+#ifndef RUNWASM_HANDLERS_WASM_OPTIONS_H
+#define RUNWASM_HANDLERS_WASM_OPTIONS_H
+/* Per-container engine settings from io.runwasm.wasm.* annotations: the limits `runwasm
+ * wasm` takes as flags, the backtrace switch and TCP listeners (see docs/runwasm.8). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "runtime/config.h"
+#include "wasm/wasm.h"
+
+#define WASM_MAX_TCP_LISTENERS 16
+
+struct wasm_container_options {
+  bool fuel_set;
+  uint64_t fuel;
+  uint64_t timeout_ms;         /* 0: none */
+  const char *timeout_text;
+  uint64_t max_stack_bytes;    /* 0: the engine's default */
+  bool trap_on_grow_failure;
+  bool backtrace;
+  const char *tcplisten;       /* comma-separated HOST:PORT list, or NULL */
+};
+
+/* Read and check every io.runwasm.wasm.* annotation; an unknown one under that prefix is an
+ * error too (a typo must not silently drop a limit). */
+int wasm_container_options_parse (const struct oci_config *config, struct wasm_container_options *o,
+                                   struct rw_error **err);
+
+/* Open the io.runwasm.wasm.tcplisten sockets (in the container's network namespace: this
+ * runs in the handler's prepare). fds[] gets *n of them; on failure none stay open. */
+int wasm_container_listen (const struct wasm_container_options *o, int *fds, size_t *n, struct rw_error **err);
+
+/* Apply the limits to a store about to run, and arm the timeout. */
+int wasm_container_apply (const struct wasm_container_options *o, wasm_store *store, struct rw_error **err);
+
+/* Print a trap as these options say (message, and the backtrace unless turned off), and
+ * return the exit status: 124 for an expired timeout, else the trap's. */
+int wasm_container_report_trap (const struct wasm_container_options *o, const wasm_trap *trap, const char *label);
+
+#endif
