@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli/cmd_wasm_invoke.h"
@@ -28,50 +27,17 @@
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
 
-/* Exit status when --timeout expires, as timeout(1) reports it. */
-#define TIMEOUT_EXIT_STATUS 124
-
 struct run {
   const struct wasm_options *o;
   const char *label;          /* the module's name in backtraces: FILE's base name */
 };
-
-static wasm_store *timeout_store;
-static volatile sig_atomic_t timed_out;
-
-static void on_timeout (int sig)
-{
-  (void) sig;
-  timed_out = 1;
-  if (timeout_store)
-    wasm_store_interrupt (timeout_store);
-}
-
-/* A one-shot SIGALRM interrupts the engine at its next call or loop back-edge, and a guest
- * blocked in a host call (no SA_RESTART: it returns EINTR) right away. */
-static int arm_timeout (wasm_store *store, uint64_t ms, struct rw_error **err)
-{
-  timeout_store = store;
-  struct sigaction sa = { .sa_handler = on_timeout };
-  sigemptyset (&sa.sa_mask);
-  struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
-  if (sigaction (SIGALRM, &sa, NULL) < 0 || setitimer (ITIMER_REAL, &it, NULL) < 0)
-    return rw_error_set (err, errno, "--timeout");
-  return 0;
-}
 
 /* A finished call's exit status; a real trap (not proc_exit) is also reported. */
 static int trap_status (const struct run *run, const wasm_trap *trap)
 {
   if (trap->kind == WASM_TRAP_EXIT)
     return wasi_exit_status_from_trap (trap);
-  wasm_trap t = *trap;
-  if (timed_out && trap->kind == WASM_TRAP_INTERRUPTED)
-    snprintf (t.message, sizeof t.message, "interrupted: --timeout %s expired", run->o->timeout_text);
-  else if (trap->kind == WASM_TRAP_OUT_OF_FUEL)
-    snprintf (t.message, sizeof t.message, "all fuel consumed (--fuel %llu)", (unsigned long long) run->o->fuel);
-  wasm_trap_print (&t, run->label, run->o->backtrace, stderr);
-  return timed_out && trap->kind == WASM_TRAP_INTERRUPTED ? TIMEOUT_EXIT_STATUS : wasi_exit_status_from_trap (trap);
+  return wasm_run_limits_report_trap (&run->o->limits, trap, run->label);
 }
 
 /* Reactors (no _start) initialise themselves in _initialize before any other export. */
@@ -124,11 +90,8 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
     return rw_error_set (err, ENOMEM, "run");
   if (module_file_load (argv[0], &module, err) < 0)
     return -1;
-  wasm_limits limits = {
-    .max_memory_pages = o->max_memory_pages,
-    .max_stack_bytes = o->max_stack_bytes,
-    .trap_on_grow_failure = o->trap_on_grow_failure,
-  };
+  wasm_limits limits = { .max_memory_pages = o->max_memory_pages };
+  wasm_run_limits_to_engine (&o->limits, &limits);
   wasm_store *store = wasm_store_new (&limits);
   wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
   struct wasi_ctx *ctx = NULL;
@@ -145,13 +108,11 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
   if (linker == NULL)
     rw_error_set (err, ENOMEM, "create store");
   else if (wasi_ctx_new (&cfg, &ctx, err) == 0 && wasi_define_imports (ctx, linker, err) == 0
-           && wasm_link_preloads (linker, o->preloads, o->npreloads, preloaded, o->backtrace, err) == 0
+           && wasm_link_preloads (linker, o->preloads, o->npreloads, preloaded, o->limits.backtrace, err) == 0
            && wasm_define_unknown_imports (linker, module, o->unknown_imports, &unknown_messages, err) == 0)
     {
-      if (o->fuel_set)
-        wasm_store_set_fuel (store, o->fuel);
       argv[0] = (char *) guest_argv0;
-      if (o->timeout_ms == 0 || arm_timeout (store, o->timeout_ms, err) == 0)
+      if (wasm_run_limits_apply (&o->limits, store, err) == 0)
         status = instantiate_and_run (&run, linker, module, argv, argc, err);
     }
   argv[0] = (char *) guest_argv0;

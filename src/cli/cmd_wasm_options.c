@@ -232,7 +232,8 @@ int wasm_options_parse (int argc, char **argv, struct wasm_options *o, int *firs
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
-  o->backtrace = backtrace_from_environment ();
+  o->limits.spelling = "--";
+  o->limits.backtrace = backtrace_from_environment ();
   /* "+": stop at FILE, so that the guest's own options reach the guest; ":": report a
      missing value as such. */
   optind = 0;
@@ -262,25 +263,25 @@ int wasm_options_parse (int argc, char **argv, struct wasm_options *o, int *firs
           {
             char *end = NULL;
             errno = 0;
-            o->fuel = strtoull (optarg, &end, 10);
+            o->limits.fuel = strtoull (optarg, &end, 10);
             if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-')
               return rw_error_set (err, 0, "--fuel `%s`: not a number of instructions", optarg);
-            o->fuel_set = true;
+            o->limits.fuel_set = true;
             break;
           }
         case OPT_TIMEOUT:
-          if (units_parse_duration (optarg, &o->timeout_ms) < 0 || o->timeout_ms == 0)
+          if (units_parse_duration (optarg, &o->limits.timeout_ms) < 0 || o->limits.timeout_ms == 0)
             return rw_error_set (err, 0, "--timeout `%s`: not a duration (e.g. 500ms, 10s, 2m)", optarg);
-          o->timeout_text = optarg;
+          o->limits.timeout_text = optarg;
           break;
         case OPT_MAX_STACK:
-          if (units_parse_size (optarg, &o->max_stack_bytes) < 0 || o->max_stack_bytes == 0)
+          if (units_parse_size (optarg, &o->limits.max_stack_bytes) < 0 || o->limits.max_stack_bytes == 0)
             return rw_error_set (err, 0, "--max-wasm-stack `%s`: not a size (bytes, or with KiB, MiB)", optarg);
           break;
-        case OPT_TRAP_GROW: o->trap_on_grow_failure = true; break;
+        case OPT_TRAP_GROW: o->limits.trap_on_grow_failure = true; break;
         case OPT_TCPLISTEN: r = parse_tcplisten (o, optarg, err); break;
         case OPT_LISTEN_FD: r = parse_listen_fd (o, optarg, err); break;
-        case OPT_NO_BACKTRACE: o->backtrace = false; break;
+        case OPT_NO_BACKTRACE: o->limits.backtrace = false; break;
         case 'h':
           usage (stdout);
           *first_arg = -1;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "handlers/wasm_options.h"
 #include "wasi/wasi.h"
 
 enum unknown_imports { UNKNOWN_IMPORTS_FAIL, UNKNOWN_IMPORTS_TRAP, UNKNOWN_IMPORTS_DEFAULT };
@@ -28,14 +29,8 @@ struct wasm_options {
   const char *invoke;
   const char *argv0;
   uint32_t max_memory_pages;
-  bool fuel_set;
-  uint64_t fuel;
-  uint64_t timeout_ms;       /* 0: none */
-  const char *timeout_text;  /* as given, for messages */
-  uint64_t max_stack_bytes;  /* 0: the engine's default */
-  bool trap_on_grow_failure;
+  struct wasm_run_limits limits;  /* fuel, timeout, stack, grow failure, backtrace */
   enum unknown_imports unknown_imports;
-  bool backtrace;
 };
 
 /* Parse argv (argv[0] is "wasm"). *first_arg becomes the index of FILE, or -1 when --help or

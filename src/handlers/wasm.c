@@ -143,17 +143,14 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
   if (wasi_ctx_new (&cfg, &wasi, err) < 0)
     return -1;
 
-  wasm_limits limits = {
-    .max_memory_pages = memory_limit_pages (ctx->config),
-    .max_stack_bytes = d->options.max_stack_bytes,
-    .trap_on_grow_failure = d->options.trap_on_grow_failure,
-  };
+  wasm_limits limits = { .max_memory_pages = memory_limit_pages (ctx->config) };
+  wasm_run_limits_to_engine (&d->options.limits, &limits);
   wasm_store *store = wasm_store_new (&limits);
   wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
   if (linker == NULL)
     return rw_error_set (err, ENOMEM, "wasm handler: create the engine store");
   if (wasi_define_imports (wasi, linker, err) < 0 || install_stop_signals (store, err) < 0
-      || wasm_container_apply (&d->options, store, err) < 0)
+      || wasm_run_limits_apply (&d->options.limits, store, err) < 0)
     return -1;
 
   wasm_error werr = { 0 };
@@ -166,7 +163,8 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
     return rw_error_wrap (err, "run `%s`", d->path);
   if (received_signal)
     _exit (128 + received_signal);
-  int status = result.trapped ? wasm_container_report_trap (&d->options, &result.trap, basename (d->path))
+  int status = result.trapped ? wasm_run_limits_report_trap (&d->options.limits, &result.trap,
+                                                                  basename (d->path))
                               : result.exit_status;
   fflush (stdout);
   _exit (status);

@@ -1,6 +1,6 @@
-/* io.runwasm.wasm.* annotations for Wasm containers. The names and values follow the
- * `runwasm wasm` flags (fuel, timeout, max-wasm-stack, trap-on-grow-failure, backtrace,
- * tcplisten), so one documented meaning serves both. */
+/* io.runwasm.wasm.* annotations for Wasm containers, and the run limits they share with
+ * `runwasm wasm`'s flags (fuel, timeout, max-wasm-stack, trap-on-grow-failure, backtrace):
+ * one implementation, one documented meaning, messages in the spelling the user wrote. */
 #include "handlers/wasm_options.h"
 
 #include <errno.h>
@@ -31,33 +31,34 @@ static int parse_bool (const char *key, const char *v, bool *out, struct rw_erro
 static int parse_one (const char *key, const char *v, struct wasm_container_options *o, struct rw_error **err)
 {
   const char *name = key + strlen (PREFIX);
+  struct wasm_run_limits *l = &o->limits;
   if (strcmp (name, "fuel") == 0)
     {
       char *end = NULL;
       errno = 0;
-      o->fuel = strtoull (v, &end, 10);
+      l->fuel = strtoull (v, &end, 10);
       if (errno != 0 || end == v || *end != '\0' || v[0] == '-')
         return rw_error_set (err, 0, "annotation `%s`: `%s` is not a number of instructions", key, v);
-      o->fuel_set = true;
+      l->fuel_set = true;
       return 0;
     }
   if (strcmp (name, "timeout") == 0)
     {
-      if (units_parse_duration (v, &o->timeout_ms) < 0 || o->timeout_ms == 0)
+      if (units_parse_duration (v, &l->timeout_ms) < 0 || l->timeout_ms == 0)
         return rw_error_set (err, 0, "annotation `%s`: `%s` is not a duration (e.g. 500ms, 10s, 2m)", key, v);
-      o->timeout_text = v;
+      l->timeout_text = v;
       return 0;
     }
   if (strcmp (name, "max-wasm-stack") == 0)
     {
-      if (units_parse_size (v, &o->max_stack_bytes) < 0 || o->max_stack_bytes == 0)
+      if (units_parse_size (v, &l->max_stack_bytes) < 0 || l->max_stack_bytes == 0)
         return rw_error_set (err, 0, "annotation `%s`: `%s` is not a size (bytes, or with KiB, MiB)", key, v);
       return 0;
     }
   if (strcmp (name, "trap-on-grow-failure") == 0)
-    return parse_bool (key, v, &o->trap_on_grow_failure, err);
+    return parse_bool (key, v, &l->trap_on_grow_failure, err);
   if (strcmp (name, "backtrace") == 0)
-    return parse_bool (key, v, &o->backtrace, err);
+    return parse_bool (key, v, &l->backtrace, err);
   if (strcmp (name, "tcplisten") == 0)
     {
       o->tcplisten = v;
@@ -70,7 +71,7 @@ static int parse_one (const char *key, const char *v, struct wasm_container_opti
 int wasm_container_options_parse (const struct oci_config *config, struct wasm_container_options *o,
                                    struct rw_error **err)
 {
-  *o = (struct wasm_container_options) { .backtrace = true };
+  *o = (struct wasm_container_options) { .limits = { .spelling = PREFIX, .backtrace = true } };
   if (config->annotations == NULL)
     return 0;
   json_object_object_foreach (config->annotations, key, value)
@@ -122,34 +123,42 @@ static void on_timeout (int sig)
     wasm_store_interrupt (timeout_store);
 }
 
-int wasm_container_apply (const struct wasm_container_options *o, wasm_store *store, struct rw_error **err)
+void wasm_run_limits_to_engine (const struct wasm_run_limits *l, wasm_limits *out)
 {
-  if (o->fuel_set)
-    wasm_store_set_fuel (store, o->fuel);
-  if (o->timeout_ms == 0)
+  out->max_stack_bytes = l->max_stack_bytes;
+  out->trap_on_grow_failure = l->trap_on_grow_failure;
+}
+
+/* A one-shot SIGALRM interrupts the engine at its next call or loop back-edge, and a guest
+ * blocked in a host call (no SA_RESTART: it returns EINTR) right away. */
+int wasm_run_limits_apply (const struct wasm_run_limits *l, wasm_store *store, struct rw_error **err)
+{
+  if (l->fuel_set)
+    wasm_store_set_fuel (store, l->fuel);
+  if (l->timeout_ms == 0)
     return 0;
   timeout_store = store;
   struct sigaction sa = { .sa_handler = on_timeout };
   sigemptyset (&sa.sa_mask);
-  struct itimerval it = { .it_value = { .tv_sec = o->timeout_ms / 1000, .tv_usec = (o->timeout_ms % 1000) * 1000 } };
+  struct itimerval it = { .it_value = { .tv_sec = l->timeout_ms / 1000, .tv_usec = (l->timeout_ms % 1000) * 1000 } };
   sigset_t alarm;
   sigemptyset (&alarm);
   sigaddset (&alarm, SIGALRM);
   if (sigaction (SIGALRM, &sa, NULL) < 0 || sigprocmask (SIG_UNBLOCK, &alarm, NULL) < 0
       || setitimer (ITIMER_REAL, &it, NULL) < 0)
-    return rw_error_set (err, errno, "annotation `" PREFIX "timeout`");
+    return rw_error_set (err, errno, "%stimeout", l->spelling);
   return 0;
 }
 
-int wasm_container_report_trap (const struct wasm_container_options *o, const wasm_trap *trap, const char *label)
+int wasm_run_limits_report_trap (const struct wasm_run_limits *l, const wasm_trap *trap, const char *label)
 {
   wasm_trap t = *trap;
   bool expired = timed_out && trap->kind == WASM_TRAP_INTERRUPTED;
   if (expired)
-    snprintf (t.message, sizeof t.message, "interrupted: " PREFIX "timeout %s expired", o->timeout_text);
+    snprintf (t.message, sizeof t.message, "interrupted: %stimeout %s expired", l->spelling, l->timeout_text);
   else if (trap->kind == WASM_TRAP_OUT_OF_FUEL)
-    snprintf (t.message, sizeof t.message, "all fuel consumed (" PREFIX "fuel %llu)", (unsigned long long) o->fuel);
-  wasm_trap_print (&t, label, o->backtrace, stderr);
+    snprintf (t.message, sizeof t.message, "all fuel consumed (%sfuel %llu)", l->spelling, (unsigned long long) l->fuel);
+  wasm_trap_print (&t, label, l->backtrace, stderr);
   fflush (stderr);
   return expired ? TIMEOUT_EXIT_STATUS : wasi_exit_status_from_trap (trap);
 }

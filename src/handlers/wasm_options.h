@@ -12,14 +12,20 @@
 
 #define WASM_MAX_TCP_LISTENERS 16
 
-struct wasm_container_options {
+/* The settings `runwasm wasm` (flags) and Wasm containers (annotations) share. */
+struct wasm_run_limits {
+  const char *spelling;        /* how messages name a setting: "--" or "io.runwasm.wasm." */
   bool fuel_set;
   uint64_t fuel;
   uint64_t timeout_ms;         /* 0: none */
-  const char *timeout_text;
+  const char *timeout_text;    /* as given, for messages */
   uint64_t max_stack_bytes;    /* 0: the engine's default */
   bool trap_on_grow_failure;
   bool backtrace;
+};
+
+struct wasm_container_options {
+  struct wasm_run_limits limits;
   const char *tcplisten;       /* comma-separated HOST:PORT list, or NULL */
 };
 
@@ -32,11 +38,12 @@ int wasm_container_options_parse (const struct oci_config *config, struct wasm_c
  * runs in the handler's prepare). fds[] gets *n of them; on failure none stay open. */
 int wasm_container_listen (const struct wasm_container_options *o, int *fds, size_t *n, struct rw_error **err);
 
-/* Apply the limits to a store about to run, and arm the timeout. */
-int wasm_container_apply (const struct wasm_container_options *o, wasm_store *store, struct rw_error **err);
-
-/* Print a trap as these options say (message, and the backtrace unless turned off), and
- * return the exit status: 124 for an expired timeout, else the trap's. */
-int wasm_container_report_trap (const struct wasm_container_options *o, const wasm_trap *trap, const char *label);
+/* The engine limits for wasm_store_new. */
+void wasm_run_limits_to_engine (const struct wasm_run_limits *l, wasm_limits *out);
+/* Give a store about to run its fuel, and arm the timeout (SIGALRM interrupts the store). */
+int wasm_run_limits_apply (const struct wasm_run_limits *l, wasm_store *store, struct rw_error **err);
+/* Print a trap (message, and the backtrace unless turned off) naming the limit that tripped,
+ * and return the exit status: 124 for an expired timeout, else the trap's. */
+int wasm_run_limits_report_trap (const struct wasm_run_limits *l, const wasm_trap *trap, const char *label);
 
 #endif
