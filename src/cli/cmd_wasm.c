@@ -85,9 +85,13 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
   struct run run = { .o = o, .label = path_copy ? basename (path_copy) : argv[0] };
   cleanup_free wasm_module **preloaded = calloc (o->npreloads + 1, sizeof *preloaded);
   cleanup_free char *unknown_messages = NULL;
+  /* The guest's argv: FILE (or --argv0), then ARGS. */
+  cleanup_free const char **guest_argv = calloc (argc + 1, sizeof *guest_argv);
   wasm_module *module = NULL;
-  if (preloaded == NULL)
+  if (preloaded == NULL || guest_argv == NULL)
     return rw_error_set (err, ENOMEM, "run");
+  memcpy (guest_argv, argv, argc * sizeof *guest_argv);
+  guest_argv[0] = o->argv0 ? o->argv0 : argv[0];
   if (module_file_load (argv[0], &module, err) < 0)
     return -1;
   wasm_limits limits = { .max_memory_pages = o->max_memory_pages };
@@ -95,10 +99,8 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
   wasm_store *store = wasm_store_new (&limits);
   wasm_linker *linker = store ? wasm_linker_new (store) : NULL;
   struct wasi_ctx *ctx = NULL;
-  const char *guest_argv0 = argv[0];
-  argv[0] = (char *) (o->argv0 ? o->argv0 : argv[0]);
   struct wasi_config cfg = {
-    .argv = (const char *const *) argv, .argc = argc,
+    .argv = guest_argv, .argc = argc,
     .env = o->env, .envc = o->nenv,
     .preopens = o->preopens, .npreopens = o->npreopens,
     .stdio = { open_or_closed (0), open_or_closed (1), open_or_closed (2) },
@@ -111,11 +113,9 @@ static int run_module (const struct wasm_options *o, char **argv, int argc, stru
            && wasm_link_preloads (linker, o->preloads, o->npreloads, preloaded, o->limits.backtrace, err) == 0
            && wasm_define_unknown_imports (linker, module, o->unknown_imports, &unknown_messages, err) == 0)
     {
-      argv[0] = (char *) guest_argv0;
       if (wasm_run_limits_apply (&o->limits, store, err) == 0)
         status = instantiate_and_run (&run, linker, module, argv, argc, err);
     }
-  argv[0] = (char *) guest_argv0;
   fflush (stdout);
   wasm_linker_delete (linker);
   wasm_store_delete (store);

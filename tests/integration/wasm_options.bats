@@ -131,3 +131,11 @@ print(data.decode().strip())'
   [ "$(status_of "$ID")" = stopped ]
   grep -qx "served 2" "$BATS_TEST_TMPDIR/stdio"
 }
+
+@test "features lists the io.runwasm.wasm annotations" {
+  run rw features
+  [ "$status" -eq 0 ]
+  for key in fuel timeout max-wasm-stack trap-on-grow-failure backtrace tcplisten; do
+    echo "$output" | jq -e --arg k "io.runwasm.wasm.$key" '.annotations | has($k)'
+  done
+}
