@@ -6,22 +6,38 @@
 
 #include "wasm/internal.h"
 
-/* The module offset of the wasm instruction that the engine instruction at ip came from. */
+static uint32_t get_leb (const uint8_t **p, const uint8_t *end)
+{
+  uint32_t v = 0;
+  for (unsigned shift = 0; *p < end && shift < 35; shift += 7)
+    {
+      uint8_t b = *(*p)++;
+      v |= (uint32_t) (b & 0x7f) << shift;
+      if (!(b & 0x80))
+        break;
+    }
+  return v;
+}
+
+/* The module offset of the wasm instruction that the engine instruction at ip came from:
+ * that of the last pair starting at or before ip. */
 static int64_t offset_of (const code_t *code, const uint32_t *ip)
 {
-  if (!code->noffsets || ip < code->words || ip >= code->words + code->nwords)
+  if (!code->offsets_len || ip < code->words || ip >= code->words + code->nwords)
     return -1;
-  uint32_t word = (uint32_t) (ip - code->words);
-  uint32_t lo = 0, hi = code->noffsets; /* the last pair whose first word is <= word */
-  while (hi - lo > 1)
+  const uint32_t target = (uint32_t) (ip - code->words);
+  const uint8_t *p = code->offsets, *end = p + code->offsets_len;
+  uint32_t word = 0, offset = 0;
+  int64_t found = -1;
+  while (p < end)
     {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (code->offsets[2 * mid] <= word)
-        lo = mid;
-      else
-        hi = mid;
+      word += get_leb (&p, end);
+      offset += get_leb (&p, end);
+      if (word > target)
+        break;
+      found = offset;
     }
-  return code->offsets[2 * lo] <= word ? (int64_t) code->offsets[2 * lo + 1] : -1;
+  return found;
 }
 
 static void add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip)

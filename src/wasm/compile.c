@@ -151,6 +151,34 @@ static void note_offset (compiler *c)
   c->noffsets++;
 }
 
+static size_t put_leb (uint8_t *out, size_t n, uint32_t v)
+{
+  do
+    {
+      if (out)
+        out[n] = (uint8_t) ((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+      n++;
+      v >>= 7;
+    }
+  while (v);
+  return n;
+}
+
+/* The recorded pairs as code_t.offsets stores them; with out NULL, only the length. */
+static size_t encode_offsets (const compiler *c, uint8_t *out)
+{
+  size_t n = 0;
+  uint32_t word = 0, offset = 0;
+  for (uint32_t i = 0; i < c->noffsets; i++)
+    {
+      n = put_leb (out, n, c->offsets[2 * i] - word);
+      n = put_leb (out, n, c->offsets[2 * i + 1] - offset);
+      word = c->offsets[2 * i];
+      offset = c->offsets[2 * i + 1];
+    }
+  return n;
+}
+
 /* Start an instruction; returns its position. */
 static uint32_t emit_op (compiler *c, op_id op)
 {
@@ -2128,7 +2156,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       goto out;
     }
   code_t *code = &m->codes[func_index - m->nimported_funcs];
-  code->words = module_code_alloc (m, (c.n ? c.n : 1) + 2 * c.noffsets);
+  size_t map_len = encode_offsets (&c, NULL);
+  code->words = module_code_alloc (m, (c.n ? c.n : 1) + (map_len + 3) / 4);
   if (!code->words)
     {
       module_error (err, WASM_ERR_RESOURCE, "out of memory");
@@ -2136,9 +2165,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
     }
   memcpy (code->words, c.code, c.n * sizeof *c.code);
   code->nwords = c.n;
-  code->offsets = code->words + (c.n ? c.n : 1);
-  code->noffsets = c.noffsets;
-  memcpy ((uint32_t *) code->offsets, c.offsets, 2 * c.noffsets * sizeof *c.offsets);
+  code->offsets = (const uint8_t *) (code->words + (c.n ? c.n : 1));
+  code->offsets_len = (uint32_t) encode_offsets (&c, (uint8_t *) code->offsets);
   code->param_slots = c.type->param_slots;
   code->local_slots = c.locals_slots - c.type->param_slots;
   code->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;

@@ -92,9 +92,11 @@ typedef struct code_t {
   uint32_t param_slots, local_slots; /* local_slots: non-parameter locals, zeroed on entry */
   uint32_t frame_slots;              /* params + locals + deepest operand stack */
   /* Where each instruction came from, for backtraces: (first word, module file offset of
-   * the wasm instruction) pairs in word order, one for each change of wasm instruction. */
-  const uint32_t *offsets;
-  uint32_t noffsets;
+   * the wasm instruction) pairs in word order, one for each change of wasm instruction,
+   * stored as LEB128 deltas from the previous pair (both only grow): about 2 bytes a pair,
+   * read only when a trap happens. */
+  const uint8_t *offsets;
+  uint32_t offsets_len;              /* bytes */
 } code_t;
 
 /* Translated code lives in large chunks: one allocation per function would cost a malloc and
