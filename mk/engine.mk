@@ -16,5 +16,7 @@ $(BUILD)/tests/unit/wasm_api_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_api_test: CPPFLAGS += -I$(BUILD)/gen
 $(BUILD)/tests/unit/wasm_translate_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_translate_test: CPPFLAGS += -I$(BUILD)/gen
+$(BUILD)/tests/unit/wasm_limits_test: $(BUILD)/gen/wasm_modules.h
+$(BUILD)/tests/unit/wasm_limits_test: CPPFLAGS += -I$(BUILD)/gen
 $(BUILD)/tests/unit/wasm_fusion_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_fusion_test: CPPFLAGS += -I$(BUILD)/gen

@@ -88,6 +88,16 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object_object_add (ann, ANNOTATION_WASM_VARIANT, json_object_new_string ("compat, compat-smart"));
   json_object_object_add (ann, ANNOTATION_CRI_CONTAINER_TYPE, json_object_new_string ("sandbox: always native"));
   json_object_object_add (ann, ANNOTATION_CRIO_CONTAINER_TYPE, json_object_new_string ("sandbox: always native"));
+  static const char *const wasm_settings[][2] = {
+    { "io.runwasm.wasm.fuel", "instruction budget" },
+    { "io.runwasm.wasm.timeout", "duration, e.g. 30s" },
+    { "io.runwasm.wasm.max-wasm-stack", "size, e.g. 1MiB" },
+    { "io.runwasm.wasm.trap-on-grow-failure", "true, false" },
+    { "io.runwasm.wasm.backtrace", "true, false" },
+    { "io.runwasm.wasm.tcplisten", "HOST:PORT[,HOST:PORT...]" },
+  };
+  for (size_t i = 0; i < sizeof wasm_settings / sizeof wasm_settings[0]; i++)
+    json_object_object_add (ann, wasm_settings[i][0], json_object_new_string (wasm_settings[i][1]));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.version", json_object_new_string (RUNWASM_VERSION));
   json_object_object_add (f, "annotations", ann);
 

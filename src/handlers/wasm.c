@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "handlers/classify.h"
 #include "handlers/module_file.h"
 #include "handlers/native.h"
+#include "handlers/wasm_options.h"
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
 
@@ -29,6 +31,9 @@ struct wasm_handler_data {
   wasm_module *module;
   wasm_linker *linker;       /* from ready: the store with WASI defined */
   wasm_instance *instance;   /* from ready, unless the module has a start function */
+  struct wasm_container_options options;
+  int listen_fds[WASM_MAX_TCP_LISTENERS];  /* opened at create, in the container's netns */
+  size_t nlisten;
 };
 
 static int wasm_prepare (const struct handler_context *ctx, void **data, struct rw_error **err)
@@ -36,15 +41,22 @@ static int wasm_prepare (const struct handler_context *ctx, void **data, struct 
   cleanup_free char *path = handler_find_entrypoint (ctx->process->args[0], ctx->env, false, err);
   if (path == NULL)
     return -1;
+  struct wasm_container_options options;
+  if (wasm_container_options_parse (ctx->config, &options, err) < 0)
+    return -1;
   wasm_module *module = NULL;
   if (module_file_load (path, &module, err) < 0)
     return -1;
   struct wasm_handler_data *d = calloc (1, sizeof *d);
   if (d == NULL)
+    rw_error_set (err, ENOMEM, "wasm handler");
+  if (d == NULL || wasm_container_listen (&options, d->listen_fds, &d->nlisten, err) < 0)
     {
       wasm_module_delete (module);
-      return rw_error_set (err, ENOMEM, "wasm handler");
+      free (d);
+      return -1;
     }
+  d->options = options;
   d->path = steal_pointer (&path);
   d->module = module;
   *data = d;
@@ -153,6 +165,7 @@ static int wasm_ready (const struct handler_context *ctx, void *data, struct rw_
     .env = (const char *const *) ctx->env, .envc = envc,
     .preopens = preopens, .npreopens = npreopens,
     .stdio = { 0, 1, 2 },
+    .listen_fds = d->listen_fds, .nlisten_fds = d->nlisten,
   };
   struct wasi_ctx *wasi = NULL;
   if (wasi_ctx_new (&cfg, &wasi, err) < 0)
@@ -161,11 +174,13 @@ static int wasm_ready (const struct handler_context *ctx, void *data, struct rw_
   wasm_limits limits = { 0 };
   if (memory_limit_pages (ctx->config, &limits.max_memory_pages, err) < 0)
     return -1;
+  wasm_run_limits_to_engine (&d->options.limits, &limits);
   wasm_store *store = wasm_store_new (&limits);
   d->linker = store ? wasm_linker_new (store) : NULL;
   if (d->linker == NULL)
     return rw_error_set (err, ENOMEM, "wasm handler: create the engine store");
-  if (wasi_define_imports (wasi, d->linker, err) < 0 || install_stop_signals (store, err) < 0)
+  if (wasi_define_imports (wasi, d->linker, err) < 0 || install_stop_signals (store, err) < 0
+      || wasm_run_limits_prepare (&d->options.limits, store, err) < 0)
     return -1;
   return wasm_module_has_start (d->module) ? 0 : instantiate (d, err);
 }
@@ -175,6 +190,8 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
   struct wasm_handler_data *d = data;
   if (ctx->started_fd >= 0)
     close (ctx->started_fd);
+  if (wasm_run_limits_arm (&d->options.limits, err) < 0)
+    return -1;
   if (d->instance == NULL && instantiate (d, err) < 0)
     {
       if (received_signal)
@@ -186,13 +203,11 @@ static int wasm_exec (const struct handler_context *ctx, void *data, struct rw_e
     return rw_error_wrap (err, "run `%s`", d->path);
   if (received_signal)
     _exit (128 + received_signal);
-  if (result.trapped)
-    {
-      fprintf (stderr, "error: wasm trap: %s\n", result.trap.message);
-      fflush (stderr);
-    }
+  int status = result.trapped ? wasm_run_limits_report_trap (&d->options.limits, &result.trap,
+                                                                  basename (d->path))
+                              : result.exit_status;
   fflush (stdout);
-  _exit (result.exit_status);
+  _exit (status);
 }
 
 const struct handler wasm_handler = {

@@ -63,6 +63,10 @@ struct wasi_run_result {
  * or proc_exit is a result, not a failure. */
 int wasi_run_start (wasm_instance *instance, struct wasi_run_result *result, struct rw_error **err);
 
+/* Open a TCP socket listening on "HOST:PORT" ("[::1]:PORT" for IPv6; numeric only), for
+ * wasi_config.listen_fds. The caller closes *fd once the ctx has its own copy. */
+int wasi_tcp_listen (const char *address, int *fd, struct rw_error **err);
+
 /* What a finished call means as a process exit status: proc_exit's code or the trap status. */
 int wasi_exit_status_from_trap (const wasm_trap *trap);
 

@@ -41,6 +41,12 @@ wasi_errno_t wasi_errno_from_host (int host_errno);
 /* ---- Descriptor table (wasi_fd_table.c) ---- */
 /* The entry for fd if it is open and holds every right in `rights`: EBADF, ENOTCAPABLE. */
 wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights, struct wasi_fd_entry **out);
+/* The same for a call that needs a directory or a socket: the file type is checked before
+ * the rights, so a call on the wrong kind of file is ENOTDIR/ENOTSOCK as POSIX, wasmtime and
+ * the WASI test suites expect, not ENOTCAPABLE (no file has a right it could not use). */
+enum wasi_fd_kind { WASI_FD_DIRECTORY, WASI_FD_SOCKET };
+wasi_errno_t wasi_fd_lookup_kind (struct wasi_ctx *ctx, uint32_t fd, enum wasi_fd_kind kind, uint64_t rights,
+                                  struct wasi_fd_entry **out);
 /* Take ownership of host_fd in the lowest free slot. */
 wasi_errno_t wasi_fd_insert (struct wasi_ctx *ctx, int host_fd, uint8_t filetype, uint64_t base,
                              uint64_t inheriting, uint32_t *fd);

@@ -48,11 +48,9 @@ wasi_errno_t wasi_fd_readdir (struct wasi_ctx *ctx, uint32_t fd, uint8_t *buf, s
                               size_t *used)
 {
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READDIR, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_DIRECTORY, WASI_RIGHT_FD_READDIR, &e);
   if (r != WASI_ESUCCESS)
     return r;
-  if (e->filetype != WASI_FILETYPE_DIRECTORY)
-    return WASI_ENOTDIR;
   if (cookie > INT64_MAX)
     return WASI_EINVAL;
   if (lseek (e->host_fd, (off_t) cookie, SEEK_SET) < 0)

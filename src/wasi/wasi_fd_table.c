@@ -18,6 +18,19 @@ wasi_errno_t wasi_fd_lookup (struct wasi_ctx *ctx, uint32_t fd, uint64_t rights,
   return WASI_ESUCCESS;
 }
 
+wasi_errno_t wasi_fd_lookup_kind (struct wasi_ctx *ctx, uint32_t fd, enum wasi_fd_kind kind, uint64_t rights,
+                                  struct wasi_fd_entry **out)
+{
+  if (fd >= ctx->nfds || ctx->fds[fd].host_fd < 0)
+    return WASI_EBADF;
+  uint8_t type = ctx->fds[fd].filetype;
+  if (kind == WASI_FD_DIRECTORY && type != WASI_FILETYPE_DIRECTORY)
+    return WASI_ENOTDIR;
+  if (kind == WASI_FD_SOCKET && type != WASI_FILETYPE_SOCKET_STREAM && type != WASI_FILETYPE_SOCKET_DGRAM)
+    return WASI_ENOTSOCK;
+  return wasi_fd_lookup (ctx, fd, rights, out);
+}
+
 static wasi_errno_t grow_table (struct wasi_ctx *ctx, uint32_t min)
 {
   /* Guests see fds as u32 but libc treats them as int; keep them small and positive. */

@@ -67,11 +67,9 @@ wasi_errno_t wasi_path_open (struct wasi_ctx *ctx, uint32_t fd, uint32_t dirflag
                              uint32_t fdflags, uint32_t *opened)
 {
   struct wasi_fd_entry *dir;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, rights_for_oflags (oflags), &dir);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_DIRECTORY, rights_for_oflags (oflags), &dir);
   if (r != WASI_ESUCCESS)
     return r;
-  if (dir->filetype != WASI_FILETYPE_DIRECTORY)
-    return WASI_ENOTDIR;
   if ((rights_base | rights_inheriting) & ~dir->rights_inheriting)
     return WASI_ENOTCAPABLE;
   int flags;

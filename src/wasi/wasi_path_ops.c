@@ -19,11 +19,9 @@ static wasi_errno_t resolve_at (struct wasi_ctx *ctx, uint32_t fd, uint64_t righ
 {
   *out = (struct wasi_path) { .dirfd = -1 };
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, rights, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_DIRECTORY, rights, &e);
   if (r != WASI_ESUCCESS)
     return r;
-  if (e->filetype != WASI_FILETYPE_DIRECTORY)
-    return WASI_ENOTDIR;
   return wasi_path_resolve (e->host_fd, path, len, follow, out);
 }
 

@@ -9,7 +9,7 @@
 wasi_errno_t wasi_sock_accept (struct wasi_ctx *ctx, uint32_t fd, uint32_t flags, uint32_t *accepted)
 {
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_SOCK_ACCEPT, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_SOCKET, WASI_RIGHT_SOCK_ACCEPT, &e);
   if (r != WASI_ESUCCESS)
     return r;
   if (flags & ~WASI_FDFLAG_NONBLOCK)
@@ -28,7 +28,7 @@ wasi_errno_t wasi_sock_recv (struct wasi_ctx *ctx, uint32_t fd, const struct iov
                              uint32_t riflags, size_t *received, uint16_t *roflags)
 {
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_READ, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_SOCKET, WASI_RIGHT_FD_READ, &e);
   if (r != WASI_ESUCCESS)
     return r;
   if (riflags & ~(WASI_RIFLAG_RECV_PEEK | WASI_RIFLAG_RECV_WAITALL))
@@ -48,7 +48,7 @@ wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iov
                              uint32_t siflags, size_t *sent)
 {
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_FD_WRITE, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_SOCKET, WASI_RIGHT_FD_WRITE, &e);
   if (r != WASI_ESUCCESS)
     return r;
   if (siflags != 0)
@@ -65,7 +65,7 @@ wasi_errno_t wasi_sock_send (struct wasi_ctx *ctx, uint32_t fd, const struct iov
 wasi_errno_t wasi_sock_shutdown (struct wasi_ctx *ctx, uint32_t fd, uint32_t how)
 {
   struct wasi_fd_entry *e;
-  wasi_errno_t r = wasi_fd_lookup (ctx, fd, WASI_RIGHT_SOCK_SHUTDOWN, &e);
+  wasi_errno_t r = wasi_fd_lookup_kind (ctx, fd, WASI_FD_SOCKET, WASI_RIGHT_SOCK_SHUTDOWN, &e);
   if (r != WASI_ESUCCESS)
     return r;
   int host_how;

@@ -79,6 +79,11 @@ typedef struct compiler {
   /* Local slots (the first 256) known to still hold their initial zero: nothing wrote them
    * and no label was passed since the function's entry. */
   uint64_t zero_known[4];
+  /* Backtrace offsets: the wasm instruction being translated, and the (word, offset) pairs
+   * recorded so far (code_t.offsets). */
+  uint32_t instr_offset;
+  uint32_t *offsets;
+  uint32_t noffsets, offsets_cap;
 } compiler;
 
 static const wasm_valtype single_types[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128,
@@ -123,6 +128,57 @@ static void emit_word (compiler *c, uint32_t w)
   c->code[c->n++] = w;
 }
 
+/* Remember which wasm instruction the instruction starting now came from. An instruction that
+ * replaces a dropped one (a fusion) keeps the offset of the first it joins. */
+static void note_offset (compiler *c)
+{
+  while (c->noffsets && c->offsets[2 * (c->noffsets - 1)] > c->n)
+    c->noffsets--;
+  uint32_t *last = c->noffsets ? c->offsets + 2 * (c->noffsets - 1) : NULL;
+  if (last && (last[0] == c->n || last[1] == c->instr_offset))
+    return;
+  if (c->noffsets == c->offsets_cap)
+    {
+      uint32_t cap = c->offsets_cap ? c->offsets_cap * 2 : 64;
+      uint32_t *grown = realloc (c->offsets, 2 * cap * sizeof *grown);
+      if (!grown)
+        return; /* out of memory: the backtrace shows an earlier offset */
+      c->offsets = grown;
+      c->offsets_cap = cap;
+    }
+  c->offsets[2 * c->noffsets] = c->n;
+  c->offsets[2 * c->noffsets + 1] = c->instr_offset;
+  c->noffsets++;
+}
+
+static size_t put_leb (uint8_t *out, size_t n, uint32_t v)
+{
+  do
+    {
+      if (out)
+        out[n] = (uint8_t) ((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+      n++;
+      v >>= 7;
+    }
+  while (v);
+  return n;
+}
+
+/* The recorded pairs as code_t.offsets stores them; with out NULL, only the length. */
+static size_t encode_offsets (const compiler *c, uint8_t *out)
+{
+  size_t n = 0;
+  uint32_t word = 0, offset = 0;
+  for (uint32_t i = 0; i < c->noffsets; i++)
+    {
+      n = put_leb (out, n, c->offsets[2 * i] - word);
+      n = put_leb (out, n, c->offsets[2 * i + 1] - offset);
+      word = c->offsets[2 * i];
+      offset = c->offsets[2 * i + 1];
+    }
+  return n;
+}
+
 /* Start an instruction; returns its position. */
 static uint32_t emit_op (compiler *c, op_id op)
 {
@@ -132,6 +188,7 @@ static uint32_t emit_op (compiler *c, op_id op)
   c->last_instr = c->n;
   c->last_op = op;
   c->last_dst = NONE;
+  note_offset (c);
   emit_word (c, op);
   return c->last_instr;
 }
@@ -2065,6 +2122,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   c.local_type = scratch->local_type;
   c.local_slot = scratch->local_slot;
   c.locals_cap = scratch->locals_cap;
+  c.offsets = scratch->offsets;
+  c.offsets_cap = scratch->offsets_cap;
   c.r = (reader){ body, body + len, body - file_offset, err };
   c.type = &m->types[m->func_type[func_index]];
   c.last_instr = NONE;
@@ -2086,6 +2145,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
           MALFORMED (&c.r, "unexpected end of section or function");
           goto out;
         }
+      c.instr_offset = (uint32_t) reader_offset (&c.r);
       read_u8 (&c.r, &opcode);
       if (compile_instr (&c, opcode) < 0)
         goto out;
@@ -2096,7 +2156,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       goto out;
     }
   code_t *code = &m->codes[func_index - m->nimported_funcs];
-  code->words = module_code_alloc (m, c.n ? c.n : 1);
+  size_t map_len = encode_offsets (&c, NULL);
+  code->words = module_code_alloc (m, (c.n ? c.n : 1) + (map_len + 3) / 4);
   if (!code->words)
     {
       module_error (err, WASM_ERR_RESOURCE, "out of memory");
@@ -2104,6 +2165,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
     }
   memcpy (code->words, c.code, c.n * sizeof *c.code);
   code->nwords = c.n;
+  code->offsets = (const uint8_t *) (code->words + (c.n ? c.n : 1));
+  code->offsets_len = (uint32_t) encode_offsets (&c, (uint8_t *) code->offsets);
   code->param_slots = c.type->param_slots;
   code->local_slots = c.locals_slots - c.type->param_slots;
   code->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;
@@ -2111,7 +2174,8 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
 out:
   for (uint32_t i = 0; i < c.cn; i++)
     free (c.cs[i].patches);
-  *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap };
+  *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap,
+                                c.offsets, c.offsets_cap };
   return rc;
 }
 
@@ -2122,4 +2186,5 @@ void compile_scratch_free (compile_scratch *scratch)
   free (scratch->frames);
   free (scratch->local_type);
   free (scratch->local_slot);
+  free (scratch->offsets);
 }

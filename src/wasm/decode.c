@@ -778,6 +778,7 @@ void module_free_contents (wasm_module *m)
     free (m->datas[i].bytes);
   free (m->datas);
   free (m->func_declared);
+  module_free_names (m);
 }
 
 /* Look ahead over the section headers after the code section for a data section. */
@@ -858,6 +859,8 @@ int module_decode (wasm_module *m, const uint8_t *bytes, size_t len, wasm_error 
           rc = read_name (&s, &name);
           if (rc == 0)
             {
+              if (strcmp (name, "name") == 0 && !m->name && !m->func_names)
+                module_read_names (m, s.p, s.end);
               free (name);
               s.p = s.end;
             }

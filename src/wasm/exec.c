@@ -43,6 +43,8 @@ const char *wasm_trap_kind_name (wasm_trap_kind kind)
     case WASM_TRAP_INTERRUPTED: return "interrupted";
     case WASM_TRAP_HOST: return "host function failed";
     case WASM_TRAP_EXIT: return "exit";
+    case WASM_TRAP_OUT_OF_FUEL: return "all fuel consumed";
+    case WASM_TRAP_GROW_FAILED: return "memory or table could not grow";
     }
   return "unknown trap";
 }
@@ -54,6 +56,7 @@ void trap_set (wasm_trap *trap, wasm_trap_kind kind, const wasm_func *func, cons
     return;
   trap->kind = kind;
   trap->func_index = func ? (int64_t) func->index : -1;
+  trap->nframes = trap->frames_omitted = 0;
   const char *m = message ? message : wasm_trap_kind_name (kind);
   size_t n = 0, cap = sizeof trap->message - 1;
   for (; m[n] && n < cap; n++)
@@ -111,7 +114,10 @@ int exec_stack_ensure (wasm_store *store)
 {
   if (store->stack)
     return 0;
-  void *p = mmap (NULL, VALUE_STACK_SLOTS * sizeof (slot_t), PROT_READ | PROT_WRITE,
+  size_t slots = VALUE_STACK_SLOTS;
+  if (store->limits.max_stack_bytes && store->limits.max_stack_bytes / sizeof (slot_t) < slots)
+    slots = store->limits.max_stack_bytes / sizeof (slot_t) ? store->limits.max_stack_bytes / sizeof (slot_t) : 1;
+  void *p = mmap (NULL, slots * sizeof (slot_t), PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return -1;
@@ -120,11 +126,11 @@ int exec_stack_ensure (wasm_store *store)
   store->frames = malloc (store->limits.max_call_depth * sizeof *store->frames);
   if (!store->frames)
     {
-      munmap (p, VALUE_STACK_SLOTS * sizeof (slot_t));
+      munmap (p, slots * sizeof (slot_t));
       return -1;
     }
   store->stack = store->sp = p;
-  store->stack_end = store->stack + VALUE_STACK_SLOTS;
+  store->stack_end = store->stack + slots;
   return 0;
 }
 
@@ -221,6 +227,8 @@ int exec_invoke (wasm_func *func, slot_t *frame, wasm_trap *trap)
       trap_set (trap, WASM_TRAP_CALL_STACK_EXHAUSTED, func, NULL);
       rc = -1;
     }
+  else if (store->fuel_on)
+    rc = exec_checked_fuel (&ctx, func, frame);
   else
     rc = store->mode == MEMORY_GUARDED ? exec_guarded (&ctx, func, frame) : exec_checked (&ctx, func, frame);
   exec_current = ctx.prev;
@@ -298,12 +306,25 @@ int wasm_caller_exit (wasm_caller *caller, int32_t code)
 
 #define EXEC_NAME exec_guarded
 #define MEM_CHECKED 0
+#define FUEL 0
 #include "wasm/exec_body.h"
 #undef EXEC_NAME
 #undef MEM_CHECKED
+#undef FUEL
 
 #define EXEC_NAME exec_checked
 #define MEM_CHECKED 1
+#define FUEL 0
 #include "wasm/exec_body.h"
 #undef EXEC_NAME
 #undef MEM_CHECKED
+#undef FUEL
+
+/* Fuel counting with explicit bounds checks, which are right for guarded memories too. */
+#define EXEC_NAME exec_checked_fuel
+#define MEM_CHECKED 1
+#define FUEL 1
+#include "wasm/exec_body.h"
+#undef EXEC_NAME
+#undef MEM_CHECKED
+#undef FUEL

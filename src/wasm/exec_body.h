@@ -1,6 +1,7 @@
 /* The interpreter loop, included twice by exec.c: EXEC_NAME is the function's name and
  * MEM_CHECKED says whether memory accesses check bounds explicitly (1) or rely on the guard
- * pages of a reserved memory (0). Dispatch is threaded: every handler ends with an indirect
+ * pages of a reserved memory (0); FUEL says whether every instruction costs one unit of
+ * store->fuel (kept in a local while the loop runs). Dispatch is threaded: every handler ends with an indirect
  * jump to the next instruction's handler. Registers: ip (current instruction), fp (frame),
  * inst (current instance), mem_base / mem_size (its memory 0). */
 
@@ -55,6 +56,14 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   wasm_trap_kind trap_kind = WASM_TRAP_NONE;
   const char *trap_message = NULL;
   (void) mem_size; /* unused when guard pages do the bounds checks */
+#if FUEL
+  int64_t fuel = store->fuel;
+#define FUEL_SAVE() (store->fuel = fuel < 0 ? 0 : fuel)
+#define FUEL_LOAD() (fuel = store->fuel)
+#else
+#define FUEL_SAVE() ((void) 0)
+#define FUEL_LOAD() ((void) 0)
+#endif
 
 #define RELOAD_MEMORY()                                                                       \
   do {                                                                                        \
@@ -72,6 +81,13 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
     op_profile_pairs[prof_prev][*ip]++;                                                       \
     prof_prev = *ip;                                                                          \
     op_profile_func (func->index, 1);                                                         \
+    goto *labels[*ip];                                                                        \
+  } while (0)
+#elif FUEL
+#define NEXT()                                                                                \
+  do {                                                                                        \
+    if (__builtin_expect (--fuel < 0, 0))                                                     \
+      TRAP (OUT_OF_FUEL);                                                                     \
     goto *labels[*ip];                                                                        \
   } while (0)
 #else
@@ -156,6 +172,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
 
   /* Entry: the caller (exec_invoke) checked the stack and placed the arguments. */
   ctx->current = func;
+  ctx->entry = ctx->top = entry;
   {
     const code_t *code = func->code;
     memset (fp + code->param_slots, 0, code->local_slots * sizeof *fp);
@@ -377,9 +394,13 @@ L_memory_size:
   S (1).u64 = inst->mem0->size / WASM_PAGE_SIZE;
   ip += 2;
   NEXT ();
-L_memory_grow:
-  SET_i32 (S (1), memory_grow_pages (inst->mem0, S (2).u32));
+L_memory_grow: {
+  int64_t old = memory_grow_pages (inst->mem0, S (2).u32);
+  if (old < 0 && store->limits.trap_on_grow_failure)
+    TRAP_MSG (GROW_FAILED, "memory.grow failed (trap on grow failure)");
+  SET_i32 (S (1), old);
   RELOAD_MEMORY ();
+}
   ip += 3;
   NEXT ();
 L_memory_fill: {
@@ -438,10 +459,14 @@ L_table_size:
   S (2).u64 = inst->tables[ip[1]]->size;
   ip += 3;
   NEXT ();
-L_table_grow:
-  SET_i32 (S (2), table_grow_elems (inst->tables[ip[1]], S (4).u32, S (3).ref));
+L_table_grow: {
+  int64_t old = table_grow_elems (inst->tables[ip[1]], S (4).u32, S (3).ref);
+  if (old < 0 && store->limits.trap_on_grow_failure)
+    TRAP_MSG (GROW_FAILED, "table.grow failed (trap on grow failure)");
+  SET_i32 (S (2), old);
   ip += 5;
   NEXT ();
+}
 L_table_fill: {
   wasm_table *t = inst->tables[ip[1]];
   uint64_t i = S (2).u32, n = S (4).u32;
@@ -569,9 +594,13 @@ L_br_table: {
 }
 L_ret:
   if (top == entry)
-    return 0;
+    {
+      FUEL_SAVE ();
+      return 0;
+    }
   {
     call_frame *f = --top;
+    ctx->top = top;
     ip = f->ip;
     fp = f->fp;
     func = f->func;
@@ -625,11 +654,14 @@ L_call_indirect:
     if (callee->host)
       {
         store->depth = (uint32_t) (top - store->frames);
+        FUEL_SAVE ();
         if (exec_call_host (ctx, callee, inst, callee_fp) < 0)
           {
             store->depth = entry_depth;
+            backtrace_capture (ctx->trap, func, ip, top, entry);
             return -1;
           }
+        FUEL_LOAD ();
         RELOAD_MEMORY ();
         ip += len;
         NEXT ();
@@ -639,6 +671,7 @@ L_call_indirect:
       if (top >= frames_end || callee_fp + code->frame_slots > stack_end)
         TRAP (CALL_STACK_EXHAUSTED);
       *top++ = (call_frame){ ip + len, fp, func };
+      ctx->top = top;
       func = callee;
       ctx->current = func;
       fp = callee_fp;
@@ -714,10 +747,14 @@ L_simd_store_lane: {
 
 trap:
   store->depth = entry_depth;
+  FUEL_SAVE ();
   trap_set (ctx->trap, trap_kind, func, trap_message);
+  backtrace_capture (ctx->trap, func, ip, top, entry);
   return -1;
 
 #undef RELOAD_MEMORY
+#undef FUEL_SAVE
+#undef FUEL_LOAD
 #undef NEXT
 #undef S
 #undef TRAP

@@ -91,6 +91,12 @@ typedef struct code_t {
   uint32_t nwords;
   uint32_t param_slots, local_slots; /* local_slots: non-parameter locals, zeroed on entry */
   uint32_t frame_slots;              /* params + locals + deepest operand stack */
+  /* Where each instruction came from, for backtraces: (first word, module file offset of
+   * the wasm instruction) pairs in word order, one for each change of wasm instruction,
+   * stored as LEB128 deltas from the previous pair (both only grow): about 2 bytes a pair,
+   * read only when a trap happens. */
+  const uint8_t *offsets;
+  uint32_t offsets_len;              /* bytes */
 } code_t;
 
 /* Translated code lives in large chunks: one allocation per function would cost a malloc and
@@ -128,6 +134,9 @@ struct wasm_module {
   bool has_data_count;
   bool has_data_section;     /* known before the code section is compiled */
   uint8_t *func_declared;    /* functions ref.func may name */
+  char *name;                /* from the name section, or NULL */
+  uint32_t nfunc_names;
+  struct func_name { uint32_t index; char *name; } *func_names; /* sorted by index */
 };
 
 /* ---- Runtime objects ------------------------------------------------------------------- */
@@ -204,6 +213,8 @@ struct wasm_store {
   slot_t *sp;                /* first free slot: where the next entry from the host starts */
   call_frame *frames; /* return addresses of active wasm calls */
   uint32_t depth;            /* active wasm calls (all entries from the host) */
+  bool fuel_on;              /* wasm_store_set_fuel was called: run the fuel-counting loop */
+  int64_t fuel;              /* fuel left (written back when the loop leaves) */
 };
 
 typedef enum object_kind { OBJ_FUNC, OBJ_MEMORY, OBJ_TABLE, OBJ_GLOBAL, OBJ_INSTANCE, OBJ_BLOB } object_kind;
@@ -225,6 +236,7 @@ typedef struct exec_ctx {
   struct exec_ctx *prev;
   char *stack_limit;         /* lowest C stack address nested entries may use */
   wasm_func *current;        /* function running when a fault hit (best effort) */
+  call_frame *entry, *top;   /* this entry's call frames, for the backtrace of a fault */
 } exec_ctx;
 
 /* Run `func` with its arguments already in frame[0..]; results land in frame[0..]. */
@@ -233,9 +245,16 @@ int exec_invoke (wasm_func *func, slot_t *frame, wasm_trap *trap);
 int exec_stack_ensure (wasm_store *store);
 int exec_guarded (exec_ctx *ctx, wasm_func *func, slot_t *frame);
 int exec_checked (exec_ctx *ctx, wasm_func *func, slot_t *frame);
+int exec_checked_fuel (exec_ctx *ctx, wasm_func *func, slot_t *frame);
 /* Call a host function with its arguments in frame[0..]; results land in frame[0..]. */
 int exec_call_host (exec_ctx *ctx, wasm_func *func, wasm_instance *caller, slot_t *frame);
 void trap_set (wasm_trap *trap, wasm_trap_kind kind, const wasm_func *func, const char *message);
+/* Append to trap's backtrace func at ip (the instruction, or NULL if unknown), then the
+ * callers saved in [entry, top), innermost first. Async-signal-safe. */
+void backtrace_capture (wasm_trap *trap, const wasm_func *func, const uint32_t *ip,
+                        const call_frame *top, const call_frame *entry);
+/* The most likely interpreter ip among a faulting thread's registers (ucontext), or NULL. */
+const uint32_t *backtrace_ip_from_context (const wasm_func *func, const void *ucontext);
 void signals_install (void);
 bool fault_in_wasm_memory (exec_ctx *ctx, void *addr);
 extern __thread exec_ctx *exec_current;
@@ -259,6 +278,8 @@ typedef struct compile_scratch {
   wasm_valtype *local_type;
   uint32_t *local_slot;
   uint32_t locals_cap;
+  uint32_t *offsets;
+  uint32_t offsets_cap;
 } compile_scratch;
 
 /* Translate (and validate) the body of defined function `func_index`. */
@@ -266,6 +287,10 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
                       size_t file_offset, compile_scratch *scratch, wasm_error *err);
 void compile_scratch_free (compile_scratch *scratch);
 void module_free_contents (wasm_module *m);
+/* Read the custom "name" section's module and function names; a malformed one is ignored,
+ * as the spec asks of custom sections. */
+void module_read_names (wasm_module *m, const uint8_t *p, const uint8_t *end);
+void module_free_names (wasm_module *m);
 /* Room for n words of translated code, owned by the module; NULL if out of memory. */
 uint32_t *module_code_alloc (wasm_module *m, size_t n);
 /* Drop one reference; the last one frees the module. */

@@ -139,6 +139,15 @@ int wasm_linker_define (wasm_linker *l, const char *module, const char *name, wa
   return 0;
 }
 
+int wasm_linker_get (wasm_linker *l, const char *module, const char *name, wasm_extern *out)
+{
+  definition *d = linker_find (l, module, name);
+  if (!d)
+    return -1;
+  *out = d->ext;
+  return 0;
+}
+
 int wasm_linker_define_func (wasm_linker *l, const char *module, const char *name,
                              const wasm_functype *type, wasm_host_fn fn, void *env)
 {

@@ -136,6 +136,8 @@ static void fault_handler (int sig, siginfo_t *info, void *uctx)
   if (ctx && fault_in_wasm_memory (ctx, info->si_addr))
     {
       trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, ctx->current, NULL);
+      backtrace_capture (ctx->trap, ctx->current, backtrace_ip_from_context (ctx->current, uctx), ctx->top,
+                         ctx->entry);
       siglongjmp (ctx->fault_jmp, 1);
     }
   /* Not ours: hand it to whoever was installed before, or crash as usual. */

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,16 +123,35 @@ typedef enum wasm_trap_kind {
   WASM_TRAP_INTERRUPTED,            /* wasm_store_interrupt() was called */
   WASM_TRAP_HOST,                   /* a host function failed (message says why) */
   WASM_TRAP_EXIT,                   /* a host function asked to exit (WASI proc_exit) */
+  WASM_TRAP_OUT_OF_FUEL,            /* "all fuel consumed" (wasm_store_set_fuel) */
+  WASM_TRAP_GROW_FAILED,            /* memory.grow/table.grow failed, limits.trap_on_grow_failure */
 } wasm_trap_kind;
+
+/* One wasm frame of a trap's backtrace. */
+typedef struct wasm_frame {
+  const wasm_module *module;
+  uint32_t func_index;
+  int64_t offset;        /* byte offset in the module file of the instruction, -1 if unknown */
+} wasm_frame;
+
+#define WASM_TRAP_MAX_FRAMES 32
 
 typedef struct wasm_trap {
   wasm_trap_kind kind;
   int32_t exit_code;     /* for WASM_TRAP_EXIT */
   int64_t func_index;    /* function executing when it trapped, -1 if unknown */
   char message[256];     /* spec wording first, then context: "unreachable (in func 3 $main)" */
+  /* The wasm call stack when it trapped, innermost first: at most WASM_TRAP_MAX_FRAMES, the
+   * outer ones beyond that only counted. Host frames are not listed. */
+  uint32_t nframes, frames_omitted;
+  wasm_frame frames[WASM_TRAP_MAX_FRAMES];
 } wasm_trap;
 
 const char *wasm_trap_kind_name (wasm_trap_kind kind);
+/* Print "error: wasm trap: MESSAGE" and, when `backtrace`, the frames as
+ * "    0:     0x1a2 - MODULE!FUNCTION", one a line. MODULE is the module's name-section
+ * name or `default_module`; FUNCTION its name-section name or "<wasm function N>". */
+void wasm_trap_print (const wasm_trap *trap, const char *default_module, int backtrace, FILE *out);
 
 /* ---- Store and limits ------------------------------------------------------------------ */
 
@@ -139,6 +159,8 @@ typedef struct wasm_limits {
   uint32_t max_memory_pages;  /* cap on any memory of this store (memory.grow fails beyond); 0: 65536 */
   uint32_t max_table_elems;   /* cap on any table; 0: 10,000,000 */
   uint32_t max_call_depth;    /* nested wasm calls before "call stack exhausted"; 0: default */
+  uint64_t max_stack_bytes;   /* value stack (locals and operands of active calls); 0: 32 MiB */
+  int trap_on_grow_failure;   /* memory.grow/table.grow trap instead of returning -1 */
 } wasm_limits;
 
 wasm_store *wasm_store_new (const wasm_limits *limits /* NULL: defaults */);
@@ -147,6 +169,10 @@ void wasm_store_delete (wasm_store *store);
  * back-edge. Async-signal-safe and thread-safe; the flag stays set until cleared. */
 void wasm_store_interrupt (wasm_store *store);
 void wasm_store_clear_interrupt (wasm_store *store);
+/* Fuel: from now on every instruction the engine executes costs one unit, and running out
+ * traps with WASM_TRAP_OUT_OF_FUEL. Without a call, there is no fuel accounting at all. */
+void wasm_store_set_fuel (wasm_store *store, uint64_t fuel);
+uint64_t wasm_store_fuel (const wasm_store *store); /* what is left */
 
 /* ---- Modules --------------------------------------------------------------------------- */
 
@@ -164,6 +190,11 @@ typedef struct wasm_export_desc {
   const char *name;
   wasm_extern_kind kind;
 } wasm_export_desc;
+
+/* From the name section: the module's name and a function's (index over imports and
+ * definitions); NULL when the module does not name it. */
+const char *wasm_module_name (const wasm_module *module);
+const char *wasm_module_func_name (const wasm_module *module, uint32_t func_index);
 
 uint32_t wasm_module_import_count (const wasm_module *module);
 void wasm_module_import (const wasm_module *module, uint32_t i, wasm_import_desc *out);
@@ -196,6 +227,8 @@ void wasm_linker_delete (wasm_linker *linker);
 int wasm_linker_define (wasm_linker *linker, const char *module, const char *name, wasm_extern ext);
 int wasm_linker_define_func (wasm_linker *linker, const char *module, const char *name,
                              const wasm_functype *type, wasm_host_fn fn, void *env);
+/* What (module, name) is defined as; -1 if nothing is. */
+int wasm_linker_get (wasm_linker *linker, const char *module, const char *name, wasm_extern *out);
 /* Make every export of `instance` importable as (module, export name): the spec's `register`. */
 int wasm_linker_define_instance (wasm_linker *linker, const char *module, wasm_instance *instance);
 /* Resolve imports, allocate, initialise segments and run the start function. An instance that

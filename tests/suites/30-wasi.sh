@@ -217,4 +217,164 @@ check "an option without its value: exit 1" test $? -eq 1
 check "  says which" grep -q "\`--dir\` needs a value" "$T/err"
 check "--help prints the usage" sh -c '"$0" wasm --help | grep -q "^Usage: runwasm wasm"' "$RUNWASM"
 
+# ---- Trap backtraces (issue #14): names from the name section, offsets always ----
+# The expected offsets come from wasm-objdump's disassembly of the same module: the final
+# `unreachable` in crash, and the calls in middle and main.
+frame () { printf '  %3u: %9s - %s\n' "$1" "$2" "$3"; }
+if command -v wasm-objdump >/dev/null; then
+  wasm-objdump -d "$M/backtrace.wasm" >"$T/dis"
+  at () {
+    local o
+    o=$(awk -v f="<$1>:" -v pat="$2" '/ func\[/ { inside = index($0, f) > 0 } inside && $0 ~ pat { o = $1 } END { sub(":", "", o); print o }' "$T/dis")
+    printf '0x%x' "$((16#${o:-0}))"
+  }
+  want_crash=$(at crash '[|] unreachable$') want_middle=$(at middle 'call .*<crash>') want_main=$(at main 'call .*<middle>')
+  "$RUNWASM" wasm "$M/backtrace.wasm" 2>"$T/err"
+  check "backtrace: a trap still exits 134" test $? -eq 134
+  check "backtrace: line 1 is the trap" grep -q '^error: wasm trap: unreachable' <(sed -n 1p "$T/err")
+  check "backtrace: line 2 heads the backtrace" test "$(sed -n 2p "$T/err")" = "wasm backtrace:"
+  check "backtrace: line 3 is crash at its unreachable ($want_crash)" \
+    test "$(sed -n 3p "$T/err")" = "$(frame 0 "$want_crash" 'backtrace.wasm!crash')"
+  check "backtrace: line 4 is middle at its call ($want_middle)" \
+    test "$(sed -n 4p "$T/err")" = "$(frame 1 "$want_middle" 'backtrace.wasm!middle')"
+  check "backtrace: line 5 is main at its call ($want_main)" \
+    test "$(sed -n 5p "$T/err")" = "$(frame 2 "$want_main" 'backtrace.wasm!main')"
+  check "backtrace: the outermost frame is _start's" grep -q '!_start' <(tail -2 "$T/err")
+  "$RUNWASM" wasm "$M/backtrace.wasm" memory 2>"$T/err"
+  check "backtrace of a memory fault: out of bounds, in crash" \
+    test "$(sed -n 1p "$T/err" | cut -c1-45)|$(sed -n 3p "$T/err" | sed 's/.* - //')" = \
+         "error: wasm trap: out of bounds memory access|backtrace.wasm!crash"
+  check "backtrace of a memory fault: middle and main with their calls" \
+    test "$(sed -n 4,5p "$T/err")" = "$(frame 1 "$want_middle" 'backtrace.wasm!middle'; frame 2 "$want_main" 'backtrace.wasm!main')"
+  "$RUNWASM" wasm "$M/backtrace.wasm" indirect 2>"$T/err"
+  check "backtrace of a null call_indirect: uninitialized element, crash <- middle" \
+    test "$(sed -n 1p "$T/err" | cut -c1-39)|$(sed -n 3,4p "$T/err" | sed 's/.* - //' | tr '\n' ' ')" = \
+         "error: wasm trap: uninitialized element|backtrace.wasm!crash backtrace.wasm!middle "
+else
+  skip "backtrace offsets" "wasm-objdump (wabt) not installed"
+fi
+"$RUNWASM" wasm --no-backtrace "$M/backtrace.wasm" 2>"$T/err"
+check "--no-backtrace: only the trap line" test "$(wc -l <"$T/err")" -eq 1
+RUNWASM_BACKTRACE=0 "$RUNWASM" wasm "$M/backtrace.wasm" 2>"$T/err"
+check "RUNWASM_BACKTRACE=0: only the trap line" test "$(wc -l <"$T/err")" -eq 1
+if command -v wasm-strip >/dev/null; then
+  wasm-strip -o "$T/stripped.wasm" "$M/backtrace.wasm"
+  "$RUNWASM" wasm "$T/stripped.wasm" 2>"$T/err"
+  check "backtrace without a name section: FILE!<wasm function N>" \
+    grep -qE '^    0: +0x[0-9a-f]+ - stripped.wasm!<wasm function [0-9]+>$' "$T/err"
+fi
+"$RUNWASM" wasm --max-wasm-stack 64KiB "$M/limits.wasm" recurse 100000 2>"$T/err"
+check "a deep backtrace lists 32 frames and counts the rest" \
+  test "$(grep -c '!recurse$' "$T/err")|$(tail -1 "$T/err" | grep -cE '^  \.\.\. [0-9]+ more frames$')" = "32|1"
+
+# ---- Limits: each trips with its own message and exit status ----
+"$RUNWASM" wasm --fuel 100000 "$M/limits.wasm" spin 2>"$T/err"
+check "--fuel: a spinning module exits 134" test $? -eq 134
+check "  all fuel consumed (--fuel 100000)" grep -qx 'error: wasm trap: all fuel consumed (--fuel 100000)' "$T/err"
+check "--fuel: enough fuel lets a module finish (exit 0)" \
+  test "$("$RUNWASM" wasm --fuel 100000 "$M/limits.wasm" count 2>&1)" = "ok - counted"
+"$RUNWASM" wasm --fuel 50 "$M/limits.wasm" count >/dev/null 2>"$T/err"
+check "--fuel 50 is too little for the same module (134)" test $? -eq 134
+start=$(date +%s%N)
+"$RUNWASM" wasm --timeout 300ms "$M/limits.wasm" spin 2>"$T/err"
+status=$? elapsed=$((($(date +%s%N) - start) / 1000000))
+check "--timeout: exit status 124" test "$status" -eq 124
+check "  interrupted: --timeout 300ms expired" grep -qx 'error: wasm trap: interrupted: --timeout 300ms expired' "$T/err"
+check "  after about 300ms (took ${elapsed}ms)" test "$elapsed" -ge 300 -a "$elapsed" -lt 5000
+sh -c 'sleep 5 | "$0" wasm --timeout 200ms "$1"' "$RUNWASM" "$M/clock_poll.wasm" >/dev/null 2>"$T/err"
+check "--timeout also stops a guest blocked in a host call (124)" test $? -eq 124
+check "--timeout: a module that finishes in time exits normally" \
+  test "$("$RUNWASM" wasm --timeout 10s "$M/limits.wasm" count 2>&1)" = "ok - counted"
+"$RUNWASM" wasm --max-wasm-stack 64KiB "$M/limits.wasm" recurse 5000 >/dev/null 2>"$T/err"
+check "--max-wasm-stack 64KiB: 5000 calls deep exits 134" test $? -eq 134
+check "  call stack exhausted" grep -q '^error: wasm trap: call stack exhausted' "$T/err"
+check "--max-wasm-stack: the same depth fits the default stack" \
+  test "$("$RUNWASM" wasm "$M/limits.wasm" recurse 5000 2>&1)" = "ok - recursed"
+check "--max-memory alone: a failed memory.grow returns -1" \
+  test "$("$RUNWASM" wasm --max-memory 20 "$M/limits.wasm" grow 2>&1)" = "# memory.grow returned 4294967295"
+"$RUNWASM" wasm --max-memory 20 --trap-on-grow-failure "$M/limits.wasm" grow >/dev/null 2>"$T/err"
+check "--trap-on-grow-failure: exit status 134" test $? -eq 134
+check "  memory.grow failed (trap on grow failure)" \
+  grep -q '^error: wasm trap: memory.grow failed (trap on grow failure)' "$T/err"
+for bad in "--fuel x" "--fuel -1" "--timeout 5parsecs" "--timeout 0" "--max-wasm-stack 0" "--max-wasm-stack 1Q"; do
+  "$RUNWASM" wasm $bad "$M/limits.wasm" count >/dev/null 2>"$T/err"
+  check "$bad: exit 1 naming the flag" test $? -eq 1 -a "$(grep -c -- "${bad%% *} " "$T/err")" -eq 1
+done
+
+# ---- Linking: --preload, unknown imports ----
+"$RUNWASM" wasm --preload lib=tests/wasi/preload_lib.wat tests/wasi/preload_main.wat
+check "--preload lib=FILE: the module calls into lib (exit 40 = triple(13) + 1 call)" test $? -eq 40
+"$RUNWASM" wasm tests/wasi/preload_main.wat 2>"$T/err"
+check "without --preload: unknown import lib.triple, exit 1" \
+  test $? -eq 1 -a "$(grep -c 'unknown import: lib.triple' "$T/err")" -eq 1
+"$RUNWASM" wasm --preload lib=tests/wasi/missing.wat tests/wasi/preload_main.wat 2>"$T/err"
+check "--preload of a missing file: exit 1 naming it" test $? -eq 1 -a "$(grep -c 'preload lib.*missing.wat' "$T/err")" -eq 1
+"$RUNWASM" wasm --preload lib tests/wasi/preload_main.wat 2>"$T/err"
+check "--preload without =FILE: exit 1" test $? -eq 1 -a "$(grep -c 'expected NAME=FILE' "$T/err")" -eq 1
+"$RUNWASM" wasm tests/wasi/unknown_imports.wat 2>"$T/err"
+check "unknown imports: refused by default (exit 1, env.get)" \
+  test $? -eq 1 -a "$(grep -c 'unknown import: env.get' "$T/err")" -eq 1
+"$RUNWASM" wasm --default-values-unknown-imports tests/wasi/unknown_imports.wat
+check "--default-values-unknown-imports: env.get returns 0 (exit 7)" test $? -eq 7
+"$RUNWASM" wasm --trap-unknown-imports tests/wasi/unknown_imports.wat 2>"$T/err"
+check "--trap-unknown-imports: the module starts, calling env.get traps (134)" test $? -eq 134
+check "  naming the import" grep -q '^error: wasm trap: called the unknown import env.get' "$T/err"
+"$RUNWASM" wasm --trap-unknown-imports --default-values-unknown-imports tests/wasi/unknown_imports.wat 2>"$T/err"
+check "both unknown-import modes at once: exit 1" test $? -eq 1 -a "$(grep -c 'exclude each other' "$T/err")" -eq 1
+
+# ---- wasmtime-style conveniences ----
+out=$(RW_FROM_HOST=host-value "$RUNWASM" wasm --env RW_FROM_HOST --env RW_UNSET_VAR --argv0 myprog "$M/args_env.wasm" 0)
+check "--env NAME takes the host's value; an unset NAME is left out" \
+  test "$(grep '^# env' <<<"$out" | tr '\n' '|')" = "# env RW_FROM_HOST=host-value|"
+check "--argv0 sets the guest's argv[0]" test "$(grep '^# arg' <<<"$out" | head -1)" = "# arg myprog"
+"$RUNWASM" wasm --dir "$T/files:/data" "$M/invoke.wasm" 2>"$T/err"
+check "--dir HOST:GUEST (one colon): exit 1" test $? -eq 1
+check "  suggests HOST::GUEST" grep -q "separated by two colons: \`--dir $T/files::/data\`" "$T/err"
+check "-h prints the usage" sh -c '"$0" wasm -h | grep -q "^Usage: runwasm wasm"' "$RUNWASM"
+check "--version prints the version" sh -c '"$0" wasm --version | grep -q "^runwasm version "' "$RUNWASM"
+
+# ---- errno parity: the file type is checked before the rights ----
+mkdir -p "$T/errno"
+run_checks errno_order 0 "$RUNWASM" wasm --dir "$T/errno" "$M/errno_order.wasm"
+
+# ---- A WASI server on --tcplisten answers clients on loopback ----
+if command -v python3 >/dev/null; then
+  python3 - "$RUNWASM" "$M/server.wasm" >"$T/server.out" 2>&1 <<'PY'
+import socket, subprocess, sys, time
+runwasm, module = sys.argv[1:3]
+probe = socket.socket(); probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]; probe.close()
+p = subprocess.Popen([runwasm, "wasm", "--tcplisten", "127.0.0.1:%d" % port, module, "2"], stdout=subprocess.PIPE)
+replies = []
+for i in range(2):
+    for attempt in range(100):
+        try:
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            break
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+    c.sendall(b"hello %d\n" % i)
+    data = b""
+    while True:
+        chunk = c.recv(100)
+        if not chunk:
+            break
+        data += chunk
+    replies.append(data.decode().strip())
+out, _ = p.communicate(timeout=20)
+print("replies: " + " | ".join(replies))
+print("server: " + out.decode().strip())
+sys.exit(p.returncode)
+PY
+  status=$?
+  check "--tcplisten: the server exits 0 after two clients" test "$status" -eq 0
+  check "  both clients got their pong" grep -qx "replies: pong: hello 0 | pong: hello 1" "$T/server.out"
+  check "  the server counted them" grep -qx "server: served 2" "$T/server.out"
+else
+  skip "--tcplisten server" "python3 not installed"
+fi
+"$RUNWASM" wasm --tcplisten localhost:80 "$M/server.wasm" 2>"$T/err"
+check "--tcplisten with a host name: exit 1, numeric only" test $? -eq 1 -a "$(grep -c 'tcplisten.*numeric' "$T/err")" -eq 1
+"$RUNWASM" wasm --tcplisten 127.0.0.1 "$M/server.wasm" 2>"$T/err"
+check "--tcplisten without a port: exit 1" test $? -eq 1 -a "$(grep -c 'expected HOST:PORT' "$T/err")" -eq 1
+
 echo "1..$n"

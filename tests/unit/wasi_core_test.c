@@ -330,7 +330,7 @@ static void test_rights (struct wasi_ctx *ctx)
   tap_ok ((st.rights_inheriting & (WASI_RIGHT_PATH_OPEN | WASI_RIGHT_PATH_FILESTAT_GET)) == 0,
           "  a file inherits no path_* rights");
   uint32_t sub;
-  tap_eq_int (wasi_path_open (ctx, fd, 0, P ("x"), 0, 0, 0, 0, &sub), WASI_ENOTCAPABLE, "path_open on a file fd");
+  tap_eq_int (wasi_path_open (ctx, fd, 0, P ("x"), 0, 0, 0, 0, &sub), WASI_ENOTDIR, "path_open on a file fd is ENOTDIR");
   wasi_fd_close (ctx, fd);
 }
 
@@ -431,7 +431,7 @@ static void test_readdir (struct wasi_ctx *ctx)
   tap_eq_str (got, want, "the cookie of entry 2 resumes at entry 3");
   uint32_t file;
   open_path (ctx, "file.txt", 1, 0, WASI_RIGHTS_ALL, &file);
-  tap_eq_int (wasi_fd_readdir (ctx, file, buf, sizeof buf, 0, &used), WASI_ENOTCAPABLE, "readdir on a file fd");
+  tap_eq_int (wasi_fd_readdir (ctx, file, buf, sizeof buf, 0, &used), WASI_ENOTDIR, "readdir on a file fd is ENOTDIR");
   wasi_fd_close (ctx, file);
   wasi_fd_close (ctx, fd);
 }
@@ -550,7 +550,7 @@ static void test_path_ops (struct wasi_ctx *ctx)
   tap_eq_int (wasi_path_remove_directory (ctx, 3, P ("d1")), WASI_ESUCCESS, "rmdir d1");
   uint32_t file;
   open_path (ctx, "file.txt", 1, 0, WASI_RIGHT_FD_READ, &file);
-  tap_eq_int (wasi_path_create_directory (ctx, file, P ("x")), WASI_ENOTCAPABLE, "path call on a file fd");
+  tap_eq_int (wasi_path_create_directory (ctx, file, P ("x")), WASI_ENOTDIR, "path call on a file fd is ENOTDIR");
   wasi_fd_close (ctx, file);
 }
 
@@ -678,7 +678,7 @@ static void test_sockets (void)
   tap_eq_int (wasi_sock_shutdown (ctx, conn, 5), WASI_EINVAL, "sock_shutdown bad how");
   tap_eq_int (wasi_sock_shutdown (ctx, conn, WASI_SDFLAG_WR), WASI_ESUCCESS, "sock_shutdown wr");
   tap_ok (read (client, reply, sizeof reply) == 0, "  client sees EOF");
-  tap_eq_int (wasi_sock_shutdown (ctx, 3, WASI_SDFLAG_WR), WASI_ENOTCAPABLE, "sock_shutdown on a directory");
+  tap_eq_int (wasi_sock_shutdown (ctx, 3, WASI_SDFLAG_WR), WASI_ENOTSOCK, "sock_shutdown on a directory is ENOTSOCK");
   close (client);
   close (lfd);
   wasi_ctx_free (ctx);

@@ -358,8 +358,8 @@ static void test_readdir (void)
   CHECK_EQ (used, 10, "  fills all 10 (a cut header)");
   __wasi_errno_t e;
   __wasi_fd_t file = open_file ("work/a.txt", 0, __WASI_RIGHTS_FD_READ, 0, &e);
-  CHECK_EQ (__wasi_fd_readdir (file, again, sizeof again, 0, &used), __WASI_ERRNO_NOTCAPABLE,
-            "fd_readdir on a file is ENOTCAPABLE (no fd_readdir right)");
+  CHECK_EQ (__wasi_fd_readdir (file, again, sizeof again, 0, &used), __WASI_ERRNO_NOTDIR,
+            "fd_readdir on a file is ENOTDIR (the type is checked before the rights)");
   (void) __wasi_fd_close (file);
   (void) __wasi_fd_close (dir);
 }

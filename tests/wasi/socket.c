@@ -15,7 +15,7 @@ int main (void)
   CHECK_EQ (__wasi_fd_prestat_get (LISTENER, &ps), __WASI_ERRNO_BADF, "  not a preopen");
   __wasi_fd_t conn;
   CHECK_EQ (__wasi_sock_accept (LISTENER, 0x40, &conn), __WASI_ERRNO_INVAL, "sock_accept with bad flags is EINVAL");
-  CHECK_EQ (__wasi_sock_accept (1, 0, &conn), __WASI_ERRNO_NOTCAPABLE, "sock_accept on stdout is ENOTCAPABLE");
+  CHECK_EQ (__wasi_sock_accept (1, 0, &conn), __WASI_ERRNO_NOTSOCK, "sock_accept on stdout is ENOTSOCK");
   CHECK_EQ (__wasi_sock_accept (LISTENER, 0, &conn), 0, "sock_accept");
   uint8_t buf[64];
   __wasi_iovec_t in = { buf, sizeof buf };
@@ -38,7 +38,7 @@ int main (void)
   CHECK_EQ (__wasi_sock_send (conn, out, 1, 7, &sent), __WASI_ERRNO_INVAL, "sock_send with flags is EINVAL");
   CHECK_EQ (__wasi_sock_shutdown (conn, 0), __WASI_ERRNO_INVAL, "sock_shutdown with no direction is EINVAL");
   CHECK_EQ (__wasi_sock_shutdown (conn, __WASI_SDFLAGS_WR), 0, "sock_shutdown wr");
-  CHECK_EQ (__wasi_sock_shutdown (1, __WASI_SDFLAGS_WR), __WASI_ERRNO_NOTCAPABLE, "sock_shutdown on stdout");
+  CHECK_EQ (__wasi_sock_shutdown (1, __WASI_SDFLAGS_WR), __WASI_ERRNO_NOTSOCK, "sock_shutdown on stdout is ENOTSOCK");
   CHECK_EQ (__wasi_fd_close (conn), 0, "fd_close the connection");
   return check_failures != 0;
 }
