@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "wasm/jit/jit.h"
 #include "wasm/reader.h"
 
 int module_error (wasm_error *err, wasm_error_kind kind, const char *fmt, ...)
@@ -778,6 +779,7 @@ void module_free_contents (wasm_module *m)
     free (m->datas[i].bytes);
   free (m->datas);
   free (m->func_declared);
+  jit_module_free (m);
 }
 
 /* Look ahead over the section headers after the code section for a data section. */

@@ -91,6 +91,7 @@ typedef struct code_t {
   uint32_t nwords;
   uint32_t param_slots, local_slots; /* local_slots: non-parameter locals, zeroed on entry */
   uint32_t frame_slots;              /* params + locals + deepest operand stack */
+  const void *jit_entry;             /* machine code (src/wasm/jit/), NULL if not compiled */
 } code_t;
 
 /* Translated code lives in large chunks: one allocation per function would cost a malloc and
@@ -128,6 +129,7 @@ struct wasm_module {
   bool has_data_count;
   bool has_data_section;     /* known before the code section is compiled */
   uint8_t *func_declared;    /* functions ref.func may name */
+  struct jit_module *jit;    /* machine code of the defined functions, NULL if interpreted */
 };
 
 /* ---- Runtime objects ------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "wasm/internal.h"
+#include "wasm/jit/jit.h"
 
 #define GUARDED_RESERVATION ((size_t) 8 << 30)
 #define ALT_STACK_SIZE (64u << 10)
@@ -135,7 +136,8 @@ static void fault_handler (int sig, siginfo_t *info, void *uctx)
   exec_ctx *ctx = exec_current;
   if (ctx && fault_in_wasm_memory (ctx, info->si_addr))
     {
-      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, ctx->current, NULL);
+      wasm_func *compiled = jit_fault_func (ctx, uctx);
+      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, compiled ? compiled : ctx->current, NULL);
       siglongjmp (ctx->fault_jmp, 1);
     }
   /* Not ours: hand it to whoever was installed before, or crash as usual. */

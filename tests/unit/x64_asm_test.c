@@ -118,6 +118,12 @@ int main (void)
   CASE ("movsxd rax,eax", x64_movsx_rr (b, W_S32, RAX, RAX));
   CASE ("cmove rax,rcx", x64_cmov (b, CC_E, true, RAX, RCX));
   CASE ("cmovb r8d,r9d", x64_cmov (b, CC_B, false, R8, R9));
+  CASE ("cdq", x64_cdq (b, false));
+  CASE ("cqo", x64_cdq (b, true));
+  CASE ("idiv ecx", x64_div (b, true, false, RCX));
+  CASE ("div r11", x64_div (b, false, true, R11));
+  CASE ("lea rcx,[rip+0x10] # 0x17", size_t at = x64_lea_rip (b, RCX); x64_patch_rel32 (b, at, 0x17));
+  CASE ("movsxd rax,DWORD PTR [rcx+rax*4]", x64_load (b, W_S32, RAX, (x64_mem){ RCX, RAX, 4, 0 }));
   /* Stack, control, calls. */
   CASE ("push rbx", x64_push (b, RBX));
   CASE ("push r15", x64_push (b, R15));

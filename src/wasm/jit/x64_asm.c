@@ -234,6 +234,25 @@ void x64_movsx_rr (x64_buf *b, x64_width w, x64_reg dst, x64_reg src)
 
 void x64_cmov (x64_buf *b, x64_cc cc, bool w64, x64_reg dst, x64_reg src) { enc2 (b, 0, w64, (uint8_t) (0x40 | cc), dst, R (src), 0); }
 
+void x64_cdq (x64_buf *b, bool w64)
+{
+  if (w64)
+    x64_byte (b, 0x48);
+  x64_byte (b, 0x99);
+}
+
+void x64_div (x64_buf *b, bool is_signed, bool w64, x64_reg divisor) { enc1 (b, w64, 0xf7, is_signed ? 7 : 6, R (divisor)); }
+
+size_t x64_lea_rip (x64_buf *b, x64_reg dst)
+{
+  x64_byte (b, (uint8_t) (0x48 | (dst & 8 ? 4 : 0)));
+  x64_byte (b, 0x8d);
+  x64_byte (b, (uint8_t) ((dst & 7) << 3 | 5));
+  size_t at = b->len;
+  x64_u32 (b, 0);
+  return at;
+}
+
 void x64_push (x64_buf *b, x64_reg r)
 {
   if (r & 8)

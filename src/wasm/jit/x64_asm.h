@@ -78,6 +78,10 @@ void x64_setcc (x64_buf *b, x64_cc cc, x64_reg dst); /* low byte */
 void x64_movzx8_rr (x64_buf *b, x64_reg dst, x64_reg src);
 void x64_movsx_rr (x64_buf *b, x64_width w, x64_reg dst, x64_reg src); /* W_S8, W_S16, W_S32 */
 void x64_cmov (x64_buf *b, x64_cc cc, bool w64, x64_reg dst, x64_reg src);
+void x64_cdq (x64_buf *b, bool w64);                                  /* cdq / cqo */
+void x64_div (x64_buf *b, bool is_signed, bool w64, x64_reg divisor); /* div / idiv */
+/* lea dst, [rip + disp]: returns the offset of the displacement, for x64_patch_rel32. */
+size_t x64_lea_rip (x64_buf *b, x64_reg dst);
 void x64_push (x64_buf *b, x64_reg r);
 void x64_pop (x64_buf *b, x64_reg r);
 void x64_ret (x64_buf *b);
