@@ -565,7 +565,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
 /* ---- Memory ---------------------------------------------------------------------------- */
 
 static const x64_width load_width[] = { W_U32, W_64, W_U32, W_64, W_S8, W_U8, W_S16, W_U16, W_S8, W_U8, W_S16, W_U16, W_S32, W_U32 };
-static const bool load_sext64[] = { [8] = true, [10] = true };
+static const bool load_sext64[14] = { [8] = true, [10] = true };
 static const uint8_t store_bytes[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
 
 static void emit_load (fn_compiler *fc, uint32_t id)
