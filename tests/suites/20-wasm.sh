@@ -2,7 +2,8 @@
 # Engine checks beyond the unit tests: fuzz regressions replay cleanly under ASan/UBSan, and
 # the memory-heavy spec scripts pass in both memory modes: forced explicit bounds checks
 # (RUNWASM_MEMORY=checked) and an address-space limit too small for the guard-page
-# reservation (ulimit -v), where the engine must fall back by itself.
+# reservation (ulimit -v), where the engine must fall back by itself; and the compiler agrees
+# with the interpreter on random modules.
 set -u
 cd "$(dirname "$0")/../.."
 SPEC_DIR=${SPEC_DIR:-../shared/wasm-spec}
@@ -24,6 +25,13 @@ if make -s build/fuzz-replay >/dev/null 2>&1; then
   check "fuzz regressions replay (${#regressions[@]} inputs)" build/fuzz-replay "${regressions[@]}"
 else
   n=$((n + 1)); echo "not ok $n - build fuzz-replay"
+fi
+
+# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
+if make -s build/diff-engines >/dev/null 2>&1; then
+  check "compiler agrees with the interpreter on 500 random modules" build/diff-engines -n 500 -o /tmp/runwasm-diff-engines-failure.wasm
+else
+  n=$((n + 1)); echo "not ok $n - build diff-engines"
 fi
 
 if [ -d "$SPEC_DIR/json" ] && make -s build/spectest >/dev/null 2>&1; then
