@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "linux/capabilities.h"
 #include "runtime/config.h"
+#include "wasm/wasm.h"
 
 static json_object *strings (const char *const *v)
 {
@@ -81,6 +82,8 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
   json_object_object_add (ann, "module.wasm.image/variant", json_object_new_string ("compat, compat-smart"));
   json_object_object_add (ann, "io.kubernetes.cri.container-type", json_object_new_string ("sandbox: always native"));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.version", json_object_new_string (RUNWASM_VERSION));
+  json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.wasm-engines",
+                          json_object_new_string (wasm_engine_available (WASM_ENGINE_JIT) ? "interp, jit" : "interp"));
   json_object_object_add (f, "annotations", ann);
 
   printf ("%s\n", json_object_to_json_string_ext (f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

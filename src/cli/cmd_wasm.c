@@ -53,6 +53,8 @@ static void usage (FILE *out)
            "                          (B, KiB, MiB, GiB; K, M, G are the same)\n"
            "  --listen-fd FD          hand the listening socket FD to the guest (sock_accept);\n"
            "                          repeatable; LISTEN_FDS/LISTEN_PID are honoured too\n"
+           "  --engine jit|interp     run compiled machine code or the interpreter\n"
+           "                          (default: RUNWASM_ENGINE, else interp)\n"
            "  --help                  show this help\n"
            "\n"
            "Exit status: the guest's proc_exit code (0 if _start returns), 134 on a trap,\n"
@@ -143,13 +145,14 @@ static int add_socket_activation_fds (struct wasm_options *o, struct rw_error **
 
 static int parse_options (int argc, char **argv, struct wasm_options *o, int *first_arg, struct rw_error **err)
 {
-  enum { OPT_DIR = 1, OPT_ENV, OPT_INVOKE, OPT_MAX_MEMORY, OPT_LISTEN_FD, OPT_HELP };
+  enum { OPT_DIR = 1, OPT_ENV, OPT_INVOKE, OPT_MAX_MEMORY, OPT_LISTEN_FD, OPT_ENGINE, OPT_HELP };
   static const struct option longopts[] = {
     { "dir", required_argument, NULL, OPT_DIR },
     { "env", required_argument, NULL, OPT_ENV },
     { "invoke", required_argument, NULL, OPT_INVOKE },
     { "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
     { "listen-fd", required_argument, NULL, OPT_LISTEN_FD },
+    { "engine", required_argument, NULL, OPT_ENGINE },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
   };
@@ -178,6 +181,15 @@ static int parse_options (int argc, char **argv, struct wasm_options *o, int *fi
         case OPT_INVOKE: o->invoke = optarg; break;
         case OPT_MAX_MEMORY: r = parse_max_memory (optarg, &o->max_memory_pages, err); break;
         case OPT_LISTEN_FD: r = add_listen_fd (o, optarg, err); break;
+        case OPT_ENGINE:
+          {
+            wasm_engine e;
+            if (wasm_engine_parse (optarg, &e) < 0)
+              return rw_error_set (err, 0, "--engine `%s`: expected jit or interp", optarg);
+            if (wasm_engine_select (e) < 0)
+              return rw_error_set (err, 0, "--engine `%s`: not supported on this machine", optarg);
+            break;
+          }
         case OPT_HELP:
           usage (stdout);
           *first_arg = -1;

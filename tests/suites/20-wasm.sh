@@ -27,6 +27,25 @@ else
   n=$((n + 1)); echo "not ok $n - build fuzz-replay"
 fi
 
+# Engine choice on the command line.
+if make -s build/runwasm >/dev/null 2>&1; then
+  same_output () { # same stdout and exit status with both engines
+    local a b sa sb
+    a=$(build/runwasm wasm --engine interp "$@"); sa=$?
+    b=$(build/runwasm wasm --engine jit "$@"); sb=$?
+    [ "$a" = "$b" ] && [ "$sa" = "$sb" ] && [ -n "$a" ]
+  }
+  bad_engine () { # rejected with an error naming the value, non-zero status
+    ! build/runwasm wasm --engine bogus tests/wasi/hello.wat 2>"$1" && grep -q "engine \`bogus\`" "$1"
+  }
+  if [ "$(uname -m)" = x86_64 ]; then
+    check "runwasm wasm --engine jit and --engine interp agree" same_output tests/wasi/hello.wat
+    check "runwasm --version lists the jit engine" sh -c 'build/runwasm --version | grep -q "^wasm engines: interp, jit"'
+  fi
+  check "runwasm wasm --engine bogus is an error" bad_engine /tmp/runwasm-engine-err.$$
+  rm -f /tmp/runwasm-engine-err.$$
+fi
+
 # The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
 if make -s build/diff-engines >/dev/null 2>&1; then
   check "compiler agrees with the interpreter on 500 random modules" build/diff-engines -n 500 -o /tmp/runwasm-diff-engines-failure.wasm
