@@ -84,9 +84,35 @@ typedef struct fn_compiler {
   fixups *calls;            /* rel32 -> function index (module-wide) */
   fixups traps[WASM_TRAP_EXIT + 1];
   bool oom;
+  /* A one-entry register cache: an instruction that ends by storing rax to a slot leaves
+   * (slot, whether rax's upper half is zero) for the next one, which may then take the value
+   * from rax instead of reloading it, unless a branch lands between them. */
+  uint8_t *is_target;       /* per word: some branch lands here */
+  uint32_t rax_slot, left_slot;
+  bool rax_upper_zero, left_upper_zero;
 } fn_compiler;
 
 /* ---- Small pieces ---------------------------------------------------------------------- */
+
+/* Load slot into r (W_U32 or W_64 from a slot: any other width goes to x64_load). The cache
+ * serves only the first load of an instruction: everything after it may have changed rax. */
+static void ld (fn_compiler *fc, x64_width w, x64_reg r, uint32_t slot)
+{
+  bool hit = fc->rax_slot == slot && (w == W_64 || fc->rax_upper_zero);
+  fc->rax_slot = NONE;
+  if (!hit)
+    x64_load (fc->b, w, r, SLOT (slot));
+  else if (r != RAX)
+    x64_mov_rr (fc->b, true, r, RAX);
+}
+
+/* The instruction's last act: store rax to slot. */
+static void st_rax (fn_compiler *fc, uint32_t slot, bool upper_zero)
+{
+  x64_store (fc->b, 8, SLOT (slot), RAX);
+  fc->left_slot = slot;
+  fc->left_upper_zero = upper_zero;
+}
 
 static void call_c (fn_compiler *fc, const void *fn)
 {
@@ -135,7 +161,7 @@ static uint32_t target_of (fn_compiler *fc, uint32_t disp_word)
 static x64_mem mem_at (fn_compiler *fc, x64_reg r, uint32_t slot, uint32_t k, uint32_t offset)
 {
   x64_buf *b = fc->b;
-  x64_load (b, W_U32, r, SLOT (slot));
+  ld (fc, W_U32, r, slot);
   if (k)
     x64_alu_ri (b, ALU_ADD, false, r, (int32_t) k);
   if (offset > INT32_MAX)
@@ -248,7 +274,7 @@ static void store_bool (fn_compiler *fc, x64_cc cc, uint32_t dst)
 {
   x64_setcc (fc->b, cc, RAX);
   x64_movzx8_rr (fc->b, RAX, RAX);
-  x64_store (fc->b, 8, SLOT (dst), RAX);
+  st_rax (fc, dst, true);
 }
 
 /* ---- Floats ---------------------------------------------------------------------------- */
@@ -291,7 +317,7 @@ static void float_compare (fn_compiler *fc, bool dbl, int k, uint32_t a, const u
 static void store_float (fn_compiler *fc, bool dbl, uint32_t dst)
 {
   x64_movq_rx (fc->b, dbl, RAX, 0);
-  x64_store (fc->b, 8, SLOT (dst), RAX);
+  st_rax (fc, dst, !dbl);
 }
 
 /* ---- Numeric instructions -------------------------------------------------------------- */
@@ -367,11 +393,11 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
       store_bool (fc, CC_E, dst);
       return true;
     case 0x8b: case 0x8c: /* f32.abs, f32.neg */
-      x64_load (b, W_U32, RAX, SLOT (a));
+      ld (fc, W_U32, RAX, a);
       x64_alu_ri (b, opc == 0x8b ? ALU_AND : ALU_XOR, false, RAX, opc == 0x8b ? 0x7fffffff : INT32_MIN);
       break;
     case 0x99: case 0x9a: /* f64.abs, f64.neg */
-      x64_load (b, W_64, RAX, SLOT (a));
+      ld (fc, W_64, RAX, a);
       x64_mov_ri (b, RCX, opc == 0x99 ? 0x7fffffffffffffffull : 0x8000000000000000ull);
       x64_alu_rr (b, opc == 0x99 ? ALU_AND : ALU_XOR, true, RAX, RCX);
       break;
@@ -381,10 +407,10 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
       store_float (fc, opc == 0x9f, dst);
       return true;
     case 0xa7: case 0xad: case 0xbc: case 0xbe: /* wrap, extend_u, reinterpret (32 bits) */
-      x64_load (b, W_U32, RAX, SLOT (a));
+      ld (fc, W_U32, RAX, a);
       break;
     case 0xbd: case 0xbf: /* reinterpret (64 bits) */
-      x64_load (b, W_64, RAX, SLOT (a));
+      ld (fc, W_64, RAX, a);
       break;
     case 0xac: case 0xc4: /* i64.extend_i32_s, i64.extend32_s */
       x64_load (b, W_S32, RAX, SLOT (a));
@@ -414,7 +440,7 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
     default:
       return false;
     }
-  x64_store (b, 8, SLOT (dst), RAX);
+  st_rax (fc, dst, false);
   return true;
 }
 
@@ -428,14 +454,14 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
   int k;
   if (int_binary (opc, &op, &w64))
     {
-      x64_load (b, w64 ? W_64 : W_U32, RAX, SLOT (a));
+      ld (fc, w64 ? W_64 : W_U32, RAX, a);
       int_op (fc, op, w64, o);
-      x64_store (b, 8, SLOT (dst), RAX);
+      st_rax (fc, dst, !w64);
       return true;
     }
   if (int_compare (opc, &k, &w64))
     {
-      x64_load (b, w64 ? W_64 : W_U32, RAX, SLOT (a));
+      ld (fc, w64 ? W_64 : W_U32, RAX, a);
       if (o.is_imm)
         x64_alu_ri (b, ALU_CMP, w64, RAX, o.imm);
       else
@@ -453,24 +479,24 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
     }
   if (opc == 0x98 && !o.is_imm) /* f32.copysign */
     {
-      x64_load (b, W_U32, RAX, SLOT (a));
+      ld (fc, W_U32, RAX, a);
       x64_alu_ri (b, ALU_AND, false, RAX, 0x7fffffff);
       x64_load (b, W_U32, RCX, o.mem);
       x64_alu_ri (b, ALU_AND, false, RCX, INT32_MIN);
       x64_alu_rr (b, ALU_OR, false, RAX, RCX);
-      x64_store (b, 8, SLOT (dst), RAX);
+      st_rax (fc, dst, true);
       return true;
     }
   if (opc == 0xa6 && !o.is_imm) /* f64.copysign */
     {
-      x64_load (b, W_64, RAX, SLOT (a));
+      ld (fc, W_64, RAX, a);
       x64_load (b, W_64, RCX, o.mem);
       x64_mov_ri (b, RDX, 0x8000000000000000ull);
       x64_alu_rr (b, ALU_AND, true, RCX, RDX);
       x64_mov_ri (b, RDX, 0x7fffffffffffffffull);
       x64_alu_rr (b, ALU_AND, true, RAX, RDX);
       x64_alu_rr (b, ALU_OR, true, RAX, RCX);
-      x64_store (b, 8, SLOT (dst), RAX);
+      st_rax (fc, dst, false);
       return true;
     }
   return false;
@@ -495,7 +521,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
       if (fcmp)
         {
           float_compare (fc, dbl, (int) (opc - (dbl ? 0x61 : 0x5b)), w[2], form == FORM_IMM ? w + 3 : NULL, w[3]);
-          x64_store (b, 8, SLOT (w[1]), RAX);
+          st_rax (fc, w[1], true);
           return true;
         }
       return emit_binary (fc, opc, w[1], w[2], form == FORM_IMM ? in_imm ((int32_t) w[3]) : in_mem (SLOT (w[3])));
@@ -510,7 +536,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
         x64_sse sse = float_arith (opc, &fd);
         if (int_binary (opc, &op, &w64))
           {
-            x64_load (b, w64 ? W_64 : W_U32, RAX, SLOT (w[2]));
+            ld (fc, w64 ? W_64 : W_U32, RAX, w[2]);
             int_op (fc, op, w64, in_mem (m));
             x64_store (b, w64 ? 8 : 4, m, RAX);
           }
@@ -535,7 +561,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
         }
       if (!int_compare (opc, &k, &w64))
         return false;
-      x64_load (b, w64 ? W_64 : W_U32, RAX, SLOT (w[1]));
+      ld (fc, w64 ? W_64 : W_U32, RAX, w[1]);
       if (form == FORM_BR)
         x64_alu_rm (b, ALU_CMP, w64, RAX, SLOT (w[2]));
       else
@@ -546,7 +572,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
     case FORM_ADDIMM_BR_IMM:
       if (!int_compare (opc, &k, &w64))
         return false;
-      x64_load (b, w64 ? W_64 : W_U32, RAX, SLOT (w[2]));
+      ld (fc, w64 ? W_64 : W_U32, RAX, w[2]);
       if (form == FORM_ADD_BR)
         x64_alu_rm (b, ALU_ADD, w64, RAX, SLOT (w[3]));
       else
@@ -587,7 +613,7 @@ static void emit_store (fn_compiler *fc, uint32_t id)
   if (form == STORE_IMM_VALUE)
     x64_mov_ri (fc->b, RAX, (uint64_t) (int64_t) (int32_t) w[2]);
   else
-    x64_load (fc->b, W_64, RAX, SLOT (w[2]));
+    ld (fc, W_64, RAX, w[2]);
   x64_mem m = form == ADDR_ABS ? mem_abs (fc, RDX, w[1], w[3])
                                : mem_at (fc, RDX, w[1], form == ADDR_ADDIMM ? w[4] : 0, w[3]);
   x64_store (fc->b, store_bytes[which], m, RAX);
@@ -599,7 +625,7 @@ static void emit_moves (fn_compiler *fc, uint32_t n, const uint32_t *pairs)
 {
   for (uint32_t k = 0; k < n; k++)
     {
-      x64_load (fc->b, W_64, RAX, SLOT (pairs[2 * k + 1]));
+      ld (fc, W_64, RAX, pairs[2 * k + 1]);
       x64_store (fc->b, 8, SLOT (pairs[2 * k]), RAX);
     }
 }
@@ -649,7 +675,7 @@ static void emit_br_table (fn_compiler *fc, const uint32_t *w)
 {
   x64_buf *b = fc->b;
   uint32_t n = w[2], src = w[3], nslots = w[4];
-  x64_load (b, W_U32, RAX, SLOT (w[1]));
+  ld (fc, W_U32, RAX, w[1]);
   x64_mov_ri (b, RCX, n);
   x64_alu_rr (b, ALU_CMP, false, RAX, RCX);
   x64_cmov (b, CC_AE, false, RAX, RCX);
@@ -669,7 +695,7 @@ static void emit_br_table (fn_compiler *fc, const uint32_t *w)
         for (uint32_t j = 0; j < nslots; j++)
           {
             uint32_t k = dst < src ? j : nslots - 1 - j; /* memmove order */
-            x64_load (b, W_64, RAX, SLOT (src + k));
+            ld (fc, W_64, RAX, src + k);
             x64_store (b, 8, SLOT (dst + k), RAX);
           }
       branch (fc, -1, target_of (fc, 5 + 2 * i));
@@ -814,18 +840,18 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
       return true;
     case OP_const32:
       x64_mov_ri (b, RAX, w[2]);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_rax (fc, w[1], true);
       return true;
     case OP_const64:
       x64_mov_ri (b, RAX, w[2] | (uint64_t) w[3] << 32);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_rax (fc, w[1], false);
       return true;
     case OP_select64:
-      x64_load (b, W_64, RAX, SLOT (w[2]));
+      ld (fc, W_64, RAX, w[2]);
       x64_load (b, W_64, RCX, SLOT (w[3]));
       x64_alu_mi (b, ALU_CMP, false, SLOT (w[4]), 0);
       x64_cmov (b, CC_E, true, RAX, RCX);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_rax (fc, w[1], false);
       return true;
     case OP_global_get:
     case OP_global_set:
@@ -838,22 +864,22 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
         if (get)
           {
             x64_load (b, W_64, RAX, val);
-            x64_store (b, 8, SLOT (w[1]), RAX);
+            st_rax (fc, w[1], false);
           }
         else
           {
-            x64_load (b, W_64, RAX, SLOT (w[2]));
+            ld (fc, W_64, RAX, w[2]);
             x64_store (b, 8, val, RAX);
           }
         return true;
       }
     case OP_i32_funnel:
-      x64_load (b, W_U32, RAX, SLOT (w[2]));
+      ld (fc, W_U32, RAX, w[2]);
       x64_shift_ri (b, SH_SHL, false, RAX, (uint8_t) w[3]);
       x64_load (b, W_U32, RCX, SLOT (w[4]));
       x64_shift_ri (b, SH_SHR, false, RCX, (uint8_t) w[5]);
       x64_alu_rr (b, ALU_OR, false, RAX, RCX);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_rax (fc, w[1], true);
       return true;
     case OP_mem_move1: case OP_mem_move2: case OP_mem_move4: case OP_mem_move8:
       {
@@ -892,13 +918,13 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
   if (id >= OP_i32_add_shl && id < OP_COUNT)
     {
       uint32_t k = id - OP_i32_add_shl;
-      x64_load (b, W_U32, RAX, SLOT (w[3]));
+      ld (fc, W_U32, RAX, w[3]);
       x64_shift_ri (b, shifted_ops[k].shift, false, RAX, (uint8_t) w[4]);
       x64_mov_rr (b, false, RCX, RAX);
-      x64_load (b, W_U32, RAX, SLOT (w[2]));
+      ld (fc, W_U32, RAX, w[2]);
       static const x64_alu alu[] = { [IADD] = ALU_ADD, [ISUB] = ALU_SUB, [IAND] = ALU_AND, [IOR] = ALU_OR, [IXOR] = ALU_XOR };
       x64_alu_rr (b, alu[shifted_ops[k].op], false, RAX, RCX);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_rax (fc, w[1], true);
       return true;
     }
   (void) len;
@@ -931,6 +957,58 @@ static void emit_prologue (fn_compiler *fc)
     }
 }
 
+/* Mark where the branches of the instruction at `at` land; -1 if one lands outside. */
+static int mark_targets (fn_compiler *fc, uint32_t at)
+{
+  const uint32_t *w = fc->code->words + at;
+  uint32_t id = w[0], disp[3], n = 0;
+  if (id == OP_jump)
+    disp[n++] = 1;
+  else if (id == OP_br_if || id == OP_br_ifz)
+    disp[n++] = 2;
+  else if (id == OP_br_table)
+    {
+      for (uint32_t i = 0; i <= w[2]; i++)
+        {
+          uint32_t t = at + (uint32_t) (int32_t) w[5 + 2 * i];
+          if (t > fc->code->nwords)
+            return -1;
+          fc->is_target[t] = 1;
+        }
+    }
+  else if (id >= OP_i32_eqz && id < OP_i32_load)
+    {
+      uint32_t rel = id - OP_i32_eqz, form = rel % NUM_FORMS, opc = num_ops[rel / NUM_FORMS].opc;
+      if (form == FORM_BR)
+        disp[n++] = 3;
+      else if (form == FORM_BR_IMM)
+        disp[n++] = opc >= 0x61 && opc <= 0x66 ? 4 : 3;
+      else if (form == FORM_ADD_BR || form == FORM_ADDIMM_BR_IMM)
+        disp[n++] = 5;
+    }
+  for (uint32_t k = 0; k < n; k++)
+    {
+      uint32_t t = at + (uint32_t) (int32_t) w[disp[k]];
+      if (t > fc->code->nwords)
+        return -1;
+      fc->is_target[t] = 1;
+    }
+  return 0;
+}
+
+/* Instructions whose emitters load through ld() before anything else touches rax. */
+static bool takes_cached_rax (uint32_t id)
+{
+  if (id >= OP_i32_eqz && id < OP_i32_store)
+    return true; /* numeric ops and loads */
+  if (id >= OP_i32_store && id < OP_i32_add_shl)
+    return (id - OP_i32_store) % STORE_FORMS != STORE_IMM_VALUE;
+  if (id >= OP_i32_add_shl && id < OP_COUNT)
+    return true;
+  return id == OP_moves || id == OP_select64 || id == OP_global_set || id == OP_i32_funnel
+         || (id >= OP_mem_move1 && id <= OP_mem_move8);
+}
+
 static int compile_body (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
@@ -938,14 +1016,26 @@ static int compile_body (fn_compiler *fc)
   emit_prologue (fc);
   for (uint32_t at = 0; at < code->nwords;)
     {
+      uint32_t len = op_length (code->words + at);
+      if (len == 0 || at + len > code->nwords || mark_targets (fc, at) < 0)
+        return -1;
+      at += len;
+    }
+  fc->left_slot = NONE;
+  for (uint32_t at = 0; at < code->nwords;)
+    {
       fc->at = at;
       fc->w = code->words + at;
       uint32_t len = op_length (fc->w);
-      if (len == 0 || at + len > code->nwords)
-        return -1;
       fc->native[at] = (uint32_t) b->len;
+      fc->rax_slot = !fc->is_target[at] && takes_cached_rax (fc->w[0]) ? fc->left_slot : NONE;
+      fc->rax_upper_zero = fc->left_upper_zero;
+      fc->left_slot = NONE;
       if (!emit_instr (fc, len))
-        emit_stub (fc, len);
+        {
+          emit_stub (fc, len);
+          fc->left_slot = NONE;
+        }
       at += len;
     }
   fc->native[code->nwords] = (uint32_t) b->len;
@@ -1009,6 +1099,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
   x64_buf b = { 0 };
   fixups calls = { 0 };
   uint32_t *native = NULL;
+  uint8_t *is_target = NULL;
   uint32_t native_cap = 0;
   int rc = -2;
   if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start)))
@@ -1026,15 +1117,19 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
         {
           native_cap = (code->nwords + 1) * 2;
           free (native);
-          if (!(native = malloc (native_cap * sizeof *native)))
+          free (is_target);
+          native = malloc (native_cap * sizeof *native);
+          is_target = malloc (native_cap);
+          if (!native || !is_target)
             goto out;
         }
       memset (native, 0xff, (code->nwords + 1) * sizeof *native);
+      memset (is_target, 0, code->nwords + 1);
       while (b.len % 16)
         x64_byte (&b, 0xcc);
       jm->func_start[i] = (uint32_t) b.len;
       fn_compiler fc = { .b = &b, .m = m, .jm = jm, .func_index = m->nimported_funcs + i, .code = code,
-                         .native = native, .calls = &calls };
+                         .native = native, .is_target = is_target, .calls = &calls };
       rc = compile_body (&fc);
       free (fc.jumps.v);
       for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
@@ -1076,6 +1171,7 @@ out:
   x64_buf_free (&b);
   free (calls.v);
   free (native);
+  free (is_target);
   if (rc == -1)
     return 0; /* something this backend cannot compile: the module stays interpreted */
   if (rc < 0)
