@@ -17,3 +17,8 @@ $(BUILD)/diff-engines: tests/fuzz/diff_engines.c $(BUILD)/asan/librunwasm.a
 .PHONY: diff-engines
 diff-engines: $(BUILD)/diff-engines
 	$(BUILD)/diff-engines -n $(DIFF_COUNT) -s $(DIFF_SEED)
+
+# Machine code size against the code section (bench/engine/code_size.c).
+$(BUILD)/bench/code-size: bench/engine/code_size.c $(BUILD)/libwasm.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $^ -lm -lpthread
