@@ -630,6 +630,18 @@ static void emit_moves (fn_compiler *fc, uint32_t n, const uint32_t *pairs)
     }
 }
 
+/* Depth check and increment before a call to compiled code (the interpreter's frame count). */
+static void depth_enter (fn_compiler *fc)
+{
+  x64_buf *b = fc->b;
+  const x64_mem depth = x64_at (STORE, offsetof (wasm_store, depth));
+  x64_load (b, W_U32, RCX, depth);
+  x64_alu_rm (b, ALU_CMP, false, RCX, x64_at (STORE, offsetof (wasm_store, limits.max_call_depth)));
+  trap_if (fc, CC_AE, WASM_TRAP_CALL_STACK_EXHAUSTED);
+  x64_alu_ri (b, ALU_ADD, false, RCX, 1);
+  x64_store (b, 4, depth, RCX);
+}
+
 static void emit_call (fn_compiler *fc, uint32_t func, uint32_t base)
 {
   x64_buf *b = fc->b;
@@ -644,11 +656,7 @@ static void emit_call (fn_compiler *fc, uint32_t func, uint32_t base)
       call_c (fc, (const void *) jit_call);
       return;
     }
-  x64_load (b, W_U32, RAX, depth);
-  x64_alu_rm (b, ALU_CMP, false, RAX, x64_at (STORE, offsetof (wasm_store, limits.max_call_depth)));
-  trap_if (fc, CC_AE, WASM_TRAP_CALL_STACK_EXHAUSTED);
-  x64_alu_ri (b, ALU_ADD, false, RAX, 1);
-  x64_store (b, 4, depth, RAX);
+  depth_enter (fc);
   if (base)
     x64_lea (b, FP, SLOT (base));
   fixup_add (fc->calls, x64_call (b), func);
@@ -657,9 +665,42 @@ static void emit_call (fn_compiler *fc, uint32_t func, uint32_t base)
   x64_alu_mi (b, ALU_SUB, false, depth, 1);
 }
 
+/* call_indirect [op, table, type, base, index]. Fast path, all in line: the element is a
+ * function of this instance (so compiled) whose type is the very type the instruction names;
+ * anything else (other instances, host functions, equal types under another index, and
+ * every trap) takes jit_call_indirect, which checks in the interpreter's order. */
 static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
 {
   x64_buf *b = fc->b;
+  size_t slow[5];
+  int nslow = 0;
+  x64_load (b, W_64, RAX, x64_at (INST, offsetof (wasm_instance, tables)));
+  x64_load (b, W_64, RAX, x64_at (RAX, (int32_t) (w[1] * 8)));
+  ld (fc, W_U32, RCX, w[4]);
+  x64_alu_rm (b, ALU_CMP, false, RCX, x64_at (RAX, offsetof (wasm_table, size)));
+  slow[nslow++] = x64_jcc (b, CC_AE);
+  x64_load (b, W_64, RAX, x64_at (RAX, offsetof (wasm_table, elems)));
+  x64_load (b, W_64, RAX, (x64_mem){ RAX, RCX, 8, 0 });
+  x64_test_rr (b, true, RAX, RAX);
+  slow[nslow++] = x64_jcc (b, CC_E);
+  x64_alu_rm (b, ALU_CMP, true, INST, x64_at (RAX, offsetof (wasm_func, inst)));
+  slow[nslow++] = x64_jcc (b, CC_NE);
+  x64_mov_ri (b, RDX, (uint64_t) (uintptr_t) &fc->m->types[w[2]]);
+  x64_alu_rm (b, ALU_CMP, true, RDX, x64_at (RAX, offsetof (wasm_func, type)));
+  slow[nslow++] = x64_jcc (b, CC_NE);
+  check_interrupt (fc);
+  depth_enter (fc);
+  x64_load (b, W_64, RAX, x64_at (RAX, offsetof (wasm_func, code)));
+  x64_load (b, W_64, RAX, x64_at (RAX, offsetof (code_t, jit_entry)));
+  if (w[3])
+    x64_lea (b, FP, SLOT (w[3]));
+  x64_call_r (b, RAX);
+  if (w[3])
+    x64_lea (b, FP, SLOT (-(int32_t) w[3]));
+  x64_alu_mi (b, ALU_SUB, false, x64_at (STORE, offsetof (wasm_store, depth)), 1);
+  size_t done = x64_jmp (b);
+  for (int i = 0; i < nslow; i++)
+    x64_patch_rel32 (b, slow[i], b->len);
   x64_mov_rr (b, true, RDI, CTX);
   x64_mov_rr (b, true, RSI, INST);
   x64_lea (b, RDX, SLOT (w[3]));
@@ -667,6 +708,7 @@ static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
   x64_mov_ri (b, R8, w[2]);
   x64_load (b, W_U32, R9, SLOT (w[4]));
   call_c (fc, (const void *) jit_call_indirect);
+  x64_patch_rel32 (b, done, b->len);
 }
 
 /* br_table [op, index, n, src, nslots, (disp, dst) x (n + 1)]: a jump table of offsets to one
