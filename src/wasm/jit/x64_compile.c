@@ -90,26 +90,72 @@ typedef struct fn_compiler {
   uint8_t *is_target;       /* per word: some branch lands here */
   uint32_t rax_slot, left_slot;
   bool rax_upper_zero, left_upper_zero;
+  /* Write-through copies of slots in caller-saved registers, valid within a straight run of
+   * instructions that report every slot they write (keeps_cache); a branch target, a call,
+   * a helper or any other instruction forgets them all. */
+  uint32_t cached[5];
+  unsigned next_victim;
 } fn_compiler;
+
+static const x64_reg cache_regs[5] = { RSI, RDI, R8, R9, R10 };
 
 /* ---- Small pieces ---------------------------------------------------------------------- */
 
-/* Load slot into r (W_U32 or W_64 from a slot: any other width goes to x64_load). The cache
- * serves only the first load of an instruction: everything after it may have changed rax. */
+static void cache_clear (fn_compiler *fc)
+{
+  for (int i = 0; i < 5; i++)
+    fc->cached[i] = NONE;
+}
+
+static int cache_find (const fn_compiler *fc, uint32_t slot)
+{
+  for (int i = 0; i < 5; i++)
+    if (fc->cached[i] == slot)
+      return i;
+  return -1;
+}
+
+/* Every write to a slot outside st_rax must say so. */
+static void slot_written (fn_compiler *fc, uint32_t slot)
+{
+  int c = cache_find (fc, slot);
+  if (c >= 0)
+    fc->cached[c] = NONE;
+}
+
+/* Load slot into r (W_U32 or W_64 from a slot: any other width goes to x64_load). The rax
+ * entry serves only the first load of an instruction: everything after it may have changed
+ * rax; the register copies serve any load. */
 static void ld (fn_compiler *fc, x64_width w, x64_reg r, uint32_t slot)
 {
   bool hit = fc->rax_slot == slot && (w == W_64 || fc->rax_upper_zero);
   fc->rax_slot = NONE;
-  if (!hit)
+  int c = hit ? -1 : cache_find (fc, slot);
+  if (hit)
+    {
+      if (r != RAX)
+        x64_mov_rr (fc->b, true, r, RAX);
+    }
+  else if (c >= 0)
+    x64_mov_rr (fc->b, w == W_64, r, cache_regs[c]);
+  else
     x64_load (fc->b, w, r, SLOT (slot));
-  else if (r != RAX)
-    x64_mov_rr (fc->b, true, r, RAX);
 }
 
-/* The instruction's last act: store rax to slot. */
+/* Store r to slot (and forget any register copy of it). */
+static void st_slot (fn_compiler *fc, uint32_t slot, x64_reg r)
+{
+  x64_store (fc->b, 8, SLOT (slot), r);
+  slot_written (fc, slot);
+}
+
+/* The instruction's last act: store rax to slot, which also stays in a cache register. */
 static void st_rax (fn_compiler *fc, uint32_t slot, bool upper_zero)
 {
-  x64_store (fc->b, 8, SLOT (slot), RAX);
+  st_slot (fc, slot, RAX);
+  unsigned c = fc->next_victim++ % 5;
+  fc->cached[c] = slot;
+  x64_mov_rr (fc->b, true, cache_regs[c], RAX);
   fc->left_slot = slot;
   fc->left_upper_zero = upper_zero;
 }
@@ -577,7 +623,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
         x64_alu_rm (b, ALU_ADD, w64, RAX, SLOT (w[3]));
       else
         x64_alu_ri (b, ALU_ADD, w64, RAX, (int32_t) w[3]);
-      x64_store (b, 8, SLOT (w[1]), RAX);
+      st_slot (fc, w[1], RAX);
       if (form == FORM_ADD_BR)
         x64_alu_rm (b, ALU_CMP, w64, RAX, SLOT (w[4]));
       else
@@ -603,7 +649,7 @@ static void emit_load (fn_compiler *fc, uint32_t id)
   x64_load (fc->b, load_width[which], RAX, m);
   if (load_sext64[which])
     x64_movsx_rr (fc->b, W_S32, RAX, RAX);
-  x64_store (fc->b, 8, SLOT (w[1]), RAX);
+  st_rax (fc, w[1], false);
 }
 
 static void emit_store (fn_compiler *fc, uint32_t id)
@@ -626,7 +672,7 @@ static void emit_moves (fn_compiler *fc, uint32_t n, const uint32_t *pairs)
   for (uint32_t k = 0; k < n; k++)
     {
       ld (fc, W_64, RAX, pairs[2 * k + 1]);
-      x64_store (fc->b, 8, SLOT (pairs[2 * k]), RAX);
+      st_slot (fc, pairs[2 * k], RAX);
     }
 }
 
@@ -1051,6 +1097,14 @@ static bool takes_cached_rax (uint32_t id)
          || (id >= OP_mem_move1 && id <= OP_mem_move8);
 }
 
+/* Instructions that report every slot they write (st_rax, st_slot) and call no C code: the
+ * register copies stay valid across them. */
+static bool keeps_cache (uint32_t id)
+{
+  return takes_cached_rax (id) || id == OP_const32 || id == OP_const64 || id == OP_jump || id == OP_br_if
+         || id == OP_br_ifz;
+}
+
 static int compile_body (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
@@ -1064,20 +1118,26 @@ static int compile_body (fn_compiler *fc)
       at += len;
     }
   fc->left_slot = NONE;
+  cache_clear (fc);
   for (uint32_t at = 0; at < code->nwords;)
     {
       fc->at = at;
       fc->w = code->words + at;
       uint32_t len = op_length (fc->w);
       fc->native[at] = (uint32_t) b->len;
+      if (fc->is_target[at])
+        cache_clear (fc);
       fc->rax_slot = !fc->is_target[at] && takes_cached_rax (fc->w[0]) ? fc->left_slot : NONE;
       fc->rax_upper_zero = fc->left_upper_zero;
       fc->left_slot = NONE;
-      if (!emit_instr (fc, len))
+      bool compiled = emit_instr (fc, len);
+      if (!compiled)
         {
           emit_stub (fc, len);
           fc->left_slot = NONE;
         }
+      if (!compiled || !keeps_cache (fc->w[0]))
+        cache_clear (fc);
       at += len;
     }
   fc->native[code->nwords] = (uint32_t) b->len;
