@@ -144,6 +144,8 @@ int main (void)
   CASE ("movsd xmm15,QWORD PTR [r12+rcx*1+0x4]", x64_sse_rm (b, SSE_MOVSD_LOAD, 15, x64_at_index (R12, RCX, 4)));
   CASE ("movups xmm0,XMMWORD PTR [rbx+0x20]", x64_sse_rm (b, SSE_MOVUPS_LOAD, 0, x64_at (RBX, 32)));
   CASE ("movups XMMWORD PTR [rbx+0x30],xmm0", x64_sse_rm (b, SSE_MOVUPS_STORE, 0, x64_at (RBX, 48)));
+  CASE ("movaps xmm0,xmm9", x64_sse_rr (b, SSE_MOVAPS, 0, 9));
+  CASE ("movaps xmm12,xmm2", x64_sse_rr (b, SSE_MOVAPS, 12, 2));
   CASE ("addss xmm0,DWORD PTR [rbx+0x8]", x64_sse_rm (b, SSE_ADDSS, 0, x64_at (RBX, 8)));
   CASE ("subsd xmm0,xmm1", x64_sse_rr (b, SSE_SUBSD, 0, 1));
   CASE ("mulsd xmm8,xmm0", x64_sse_rr (b, SSE_MULSD, 8, 0));

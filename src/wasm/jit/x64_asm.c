@@ -315,7 +315,7 @@ void x64_patch_rel32 (x64_buf *b, size_t disp_at, size_t target)
 static const struct { uint8_t prefix, opc; } sse_ops[SSE_COUNT] = {
   [SSE_MOVSS_LOAD] = { 0xf3, 0x10 }, [SSE_MOVSS_STORE] = { 0xf3, 0x11 },
   [SSE_MOVSD_LOAD] = { 0xf2, 0x10 }, [SSE_MOVSD_STORE] = { 0xf2, 0x11 },
-  [SSE_MOVUPS_LOAD] = { 0, 0x10 },   [SSE_MOVUPS_STORE] = { 0, 0x11 },
+  [SSE_MOVUPS_LOAD] = { 0, 0x10 },   [SSE_MOVUPS_STORE] = { 0, 0x11 }, [SSE_MOVAPS] = { 0, 0x28 },
   [SSE_ADDSS] = { 0xf3, 0x58 }, [SSE_SUBSS] = { 0xf3, 0x5c }, [SSE_MULSS] = { 0xf3, 0x59 },
   [SSE_DIVSS] = { 0xf3, 0x5e }, [SSE_SQRTSS] = { 0xf3, 0x51 },
   [SSE_ADDSD] = { 0xf2, 0x58 }, [SSE_SUBSD] = { 0xf2, 0x5c }, [SSE_MULSD] = { 0xf2, 0x59 },

@@ -95,6 +95,8 @@ typedef struct fn_compiler {
    * a helper or any other instruction forgets them all. */
   uint32_t cached[5];
   unsigned next_victim;
+  uint32_t xcached[6];       /* the same for float results, in xmm2-xmm7 */
+  unsigned next_xvictim;
 } fn_compiler;
 
 static const x64_reg cache_regs[5] = { RSI, RDI, R8, R9, R10 };
@@ -105,6 +107,16 @@ static void cache_clear (fn_compiler *fc)
 {
   for (int i = 0; i < 5; i++)
     fc->cached[i] = NONE;
+  for (int i = 0; i < 6; i++)
+    fc->xcached[i] = NONE;
+}
+
+static int xcache_find (const fn_compiler *fc, uint32_t slot)
+{
+  for (int i = 0; i < 6; i++)
+    if (fc->xcached[i] == slot)
+      return i;
+  return -1;
 }
 
 static int cache_find (const fn_compiler *fc, uint32_t slot)
@@ -118,9 +130,11 @@ static int cache_find (const fn_compiler *fc, uint32_t slot)
 /* Every write to a slot outside st_rax must say so. */
 static void slot_written (fn_compiler *fc, uint32_t slot)
 {
-  int c = cache_find (fc, slot);
+  int c = cache_find (fc, slot), x = xcache_find (fc, slot);
   if (c >= 0)
     fc->cached[c] = NONE;
+  if (x >= 0)
+    fc->xcached[x] = NONE;
 }
 
 /* Load slot into r (W_U32 or W_64 from a slot: any other width goes to x64_load). The rax
@@ -230,10 +244,11 @@ static x64_mem mem_abs (fn_compiler *fc, x64_reg r, uint32_t k, uint32_t offset)
 enum int_op { IADD, ISUB, IMUL, IDIV_S, IDIV_U, IREM_S, IREM_U, IAND, IOR, IXOR, ISHL, ISHR_S, ISHR_U, IROTL, IROTR };
 
 /* The right operand: a slot/memory location, or an immediate (sign-extended). */
-typedef struct operand { bool is_imm; x64_mem mem; int32_t imm; } operand;
+typedef struct operand { bool is_imm; x64_mem mem; int32_t imm; uint32_t slot; /* NONE: not a slot */ } operand;
 
-static operand in_mem (x64_mem m) { return (operand){ .mem = m }; }
-static operand in_imm (int32_t v) { return (operand){ .is_imm = true, .imm = v }; }
+static operand in_mem (x64_mem m) { return (operand){ .mem = m, .slot = NONE }; }
+static operand in_slot (uint32_t slot) { return (operand){ .mem = SLOT (slot), .slot = slot }; }
+static operand in_imm (int32_t v) { return (operand){ .is_imm = true, .imm = v, .slot = NONE }; }
 
 static void load_operand (fn_compiler *fc, bool w64, x64_reg r, operand o)
 {
@@ -316,6 +331,21 @@ static void int_op (fn_compiler *fc, enum int_op op, bool w64, operand o)
 
 static const x64_cc int_cc[] = { CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE };
 
+/* Load a float slot into xmm register xr: from an xmm copy, a general-register copy, or
+ * memory. Like ld, it may use rax only as the instruction's first access. */
+static void ldx (fn_compiler *fc, bool dbl, int xr, uint32_t slot)
+{
+  int x = xcache_find (fc, slot), c = cache_find (fc, slot);
+  bool in_rax = fc->rax_slot == slot;
+  fc->rax_slot = NONE;
+  if (x >= 0)
+    x64_sse_rr (fc->b, SSE_MOVAPS, xr, 2 + x);
+  else if (in_rax || c >= 0)
+    x64_movq_xr (fc->b, true, xr, in_rax ? RAX : cache_regs[c]);
+  else
+    x64_sse_rm (fc->b, dbl ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, xr, SLOT (slot));
+}
+
 static void store_bool (fn_compiler *fc, x64_cc cc, uint32_t dst)
 {
   x64_setcc (fc->b, cc, RAX);
@@ -331,7 +361,8 @@ static void store_bool (fn_compiler *fc, x64_cc cc, uint32_t dst)
 static void float_compare (fn_compiler *fc, bool dbl, int k, uint32_t a, const uint32_t *bits, uint32_t bslot)
 {
   x64_buf *b = fc->b;
-  x64_sse load = dbl ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, ucom = dbl ? SSE_UCOMISD : SSE_UCOMISS;
+  x64_sse ucom = dbl ? SSE_UCOMISD : SSE_UCOMISS;
+  ldx (fc, dbl, 0, a);
   if (bits)
     {
       uint64_t v = bits[0] | (dbl ? (uint64_t) bits[1] << 32 : 0);
@@ -339,8 +370,7 @@ static void float_compare (fn_compiler *fc, bool dbl, int k, uint32_t a, const u
       x64_movq_xr (b, true, 1, RAX);
     }
   else
-    x64_sse_rm (b, load, 1, SLOT (bslot));
-  x64_sse_rm (b, load, 0, SLOT (a));
+    ldx (fc, dbl, 1, bslot);
   bool swap = k == 2 || k == 4;
   x64_sse_rr (b, ucom, swap ? 1 : 0, swap ? 0 : 1);
   switch (k)
@@ -359,11 +389,15 @@ static void float_compare (fn_compiler *fc, bool dbl, int k, uint32_t a, const u
     }
 }
 
-/* Store xmm0 as an f32 or f64 slot (an f32 slot's upper half is zero). */
+/* Store xmm0 as an f32 or f64 slot (an f32 slot's upper half is zero); it also stays in an
+ * xmm cache register. */
 static void store_float (fn_compiler *fc, bool dbl, uint32_t dst)
 {
   x64_movq_rx (fc->b, dbl, RAX, 0);
   st_rax (fc, dst, !dbl);
+  unsigned x = fc->next_xvictim++ % 6;
+  fc->xcached[x] = dst;
+  x64_sse_rr (fc->b, SSE_MOVAPS, (int) (2 + x), 0);
 }
 
 /* ---- Numeric instructions -------------------------------------------------------------- */
@@ -448,7 +482,7 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
       x64_alu_rr (b, opc == 0x99 ? ALU_AND : ALU_XOR, true, RAX, RCX);
       break;
     case 0x91: case 0x9f: /* sqrt */
-      x64_sse_rm (b, opc == 0x91 ? SSE_MOVSS_LOAD : SSE_MOVSD_LOAD, 0, SLOT (a));
+      ldx (fc, opc == 0x9f, 0, a);
       x64_sse_rr (b, opc == 0x91 ? SSE_SQRTSS : SSE_SQRTSD, 0, 0);
       store_float (fc, opc == 0x9f, dst);
       return true;
@@ -469,7 +503,7 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
       x64_movsx_rr (b, W_S32, RAX, RAX);
       break;
     case 0xb6: case 0xbb: /* f32.demote_f64, f64.promote_f32 */
-      x64_sse_rm (b, opc == 0xb6 ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, 0, SLOT (a));
+      ldx (fc, opc == 0xb6, 0, a);
       x64_sse_rr (b, opc == 0xb6 ? SSE_CVTSD2SS : SSE_CVTSS2SD, 0, 0);
       store_float (fc, opc == 0xbb, dst);
       return true;
@@ -478,7 +512,7 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
       {
         bool dbl = opc >= 0xb7, src64 = opc == 0xb4 || opc == 0xb9 || opc == 0xb3 || opc == 0xb8;
         bool is_signed32 = opc == 0xb2 || opc == 0xb7;
-        x64_load (b, is_signed32 ? W_U32 : opc == 0xb3 || opc == 0xb8 ? W_U32 : W_64, RAX, SLOT (a));
+        ld (fc, is_signed32 || opc == 0xb3 || opc == 0xb8 ? W_U32 : W_64, RAX, a);
         x64_cvtsi2s (b, dbl, src64, 0, RAX);
         store_float (fc, dbl, dst);
         return true;
@@ -518,8 +552,14 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
   x64_sse sse = float_arith (opc, &dbl);
   if (sse != SSE_COUNT && !o.is_imm)
     {
-      x64_sse_rm (b, dbl ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, 0, SLOT (a));
-      x64_sse_rm (b, sse, 0, o.mem);
+      ldx (fc, dbl, 0, a);
+      if (o.slot != NONE)
+        {
+          ldx (fc, dbl, 1, o.slot);
+          x64_sse_rr (b, sse, 0, 1);
+        }
+      else
+        x64_sse_rm (b, sse, 0, o.mem);
       store_float (fc, dbl, dst);
       return true;
     }
@@ -570,17 +610,19 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
           st_rax (fc, w[1], true);
           return true;
         }
-      return emit_binary (fc, opc, w[1], w[2], form == FORM_IMM ? in_imm ((int32_t) w[3]) : in_mem (SLOT (w[3])));
+      return emit_binary (fc, opc, w[1], w[2], form == FORM_IMM ? in_imm ((int32_t) w[3]) : in_slot (w[3]));
     case FORM_MEM:
       return emit_binary (fc, opc, w[1], w[2], in_mem (mem_at (fc, RDX, w[3], w[5], w[4])));
     case FORM_RMW:
       {
         /* mem[addr + offset] = a OP mem[addr + offset] */
-        x64_mem m = mem_at (fc, RDX, w[1], 0, w[3]);
         enum int_op op;
-        bool fd;
+        bool fd, is_int = int_binary (opc, &op, &w64);
         x64_sse sse = float_arith (opc, &fd);
-        if (int_binary (opc, &op, &w64))
+        if (!is_int && sse == SSE_COUNT)
+          return false;
+        x64_mem m = mem_at (fc, RDX, w[1], 0, w[3]);
+        if (is_int)
           {
             ld (fc, w64 ? W_64 : W_U32, RAX, w[2]);
             int_op (fc, op, w64, in_mem (m));
@@ -588,12 +630,10 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
           }
         else if (sse != SSE_COUNT)
           {
-            x64_sse_rm (b, fd ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, 0, SLOT (w[2]));
+            ldx (fc, fd, 0, w[2]);
             x64_sse_rm (b, sse, 0, m);
             x64_sse_rm (b, fd ? SSE_MOVSD_STORE : SSE_MOVSS_STORE, 0, m);
           }
-        else
-          return false;
         return true;
       }
     case FORM_BR:
@@ -875,13 +915,8 @@ static void emit_stub (fn_compiler *fc, uint32_t len)
   call_c (fc, (const void *) jit_interp_op);
 }
 
-static void emit_epilogue (fn_compiler *fc)
-{
-  x64_ret (fc->b);
-}
-
 /* One instruction; false: no compiled form (the caller emits a stub). */
-static bool emit_instr (fn_compiler *fc, uint32_t len)
+static bool emit_instr (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
   const uint32_t *w = fc->w;
@@ -903,7 +938,7 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
       emit_br_table (fc, w);
       return true;
     case OP_ret:
-      emit_epilogue (fc);
+      x64_ret (b);
       return true;
     case OP_call:
       emit_call (fc, w[1], w[2]);
@@ -983,8 +1018,14 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
       {
         bool dbl = id == OP_f64_muladd_rmw || id == OP_f64_muladd_mem_rmw;
         bool loaded = id == OP_f32_muladd_mem_rmw || id == OP_f64_muladd_mem_rmw;
-        x64_sse_rm (b, dbl ? SSE_MOVSD_LOAD : SSE_MOVSS_LOAD, 0, SLOT (w[2]));
-        x64_sse_rm (b, dbl ? SSE_MULSD : SSE_MULSS, 0, loaded ? mem_at (fc, RDX, w[3], w[5], w[4]) : SLOT (w[3]));
+        ldx (fc, dbl, 0, w[2]);
+        if (loaded)
+          x64_sse_rm (b, dbl ? SSE_MULSD : SSE_MULSS, 0, mem_at (fc, RDX, w[3], w[5], w[4]));
+        else
+          {
+            ldx (fc, dbl, 1, w[3]);
+            x64_sse_rr (b, dbl ? SSE_MULSD : SSE_MULSS, 0, 1);
+          }
         x64_mem c = mem_at (fc, RDX, w[1], 0, loaded ? w[6] : w[4]);
         x64_sse_rm (b, dbl ? SSE_ADDSD : SSE_ADDSS, 0, c);
         x64_sse_rm (b, dbl ? SSE_MOVSD_STORE : SSE_MOVSS_STORE, 0, c);
@@ -1015,7 +1056,6 @@ static bool emit_instr (fn_compiler *fc, uint32_t len)
       st_rax (fc, w[1], true);
       return true;
     }
-  (void) len;
   return false;
 }
 
@@ -1130,7 +1170,7 @@ static int compile_body (fn_compiler *fc)
       fc->rax_slot = !fc->is_target[at] && takes_cached_rax (fc->w[0]) ? fc->left_slot : NONE;
       fc->rax_upper_zero = fc->left_upper_zero;
       fc->left_slot = NONE;
-      bool compiled = emit_instr (fc, len);
+      bool compiled = emit_instr (fc);
       if (!compiled)
         {
           emit_stub (fc, len);
@@ -1141,7 +1181,7 @@ static int compile_body (fn_compiler *fc)
       at += len;
     }
   fc->native[code->nwords] = (uint32_t) b->len;
-  emit_epilogue (fc);
+  x64_ret (b); /* the register code ends with ret; this only guards the end of the buffer */
   for (size_t i = 0; i < fc->jumps.n; i++)
     {
       uint32_t t = fc->jumps.v[i].target;
