@@ -12,7 +12,7 @@ void x64_buf_free (x64_buf *b)
   *b = (x64_buf){ 0 };
 }
 
-static bool reserve (x64_buf *b, size_t n)
+bool x64_reserve (x64_buf *b, size_t n)
 {
   if (b->oom)
     return false;
@@ -34,13 +34,13 @@ static bool reserve (x64_buf *b, size_t n)
 
 void x64_byte (x64_buf *b, uint8_t v)
 {
-  if (reserve (b, 1))
+  if (x64_reserve (b, 1))
     b->p[b->len++] = v;
 }
 
 void x64_u32 (x64_buf *b, uint32_t v)
 {
-  if (reserve (b, 4))
+  if (x64_reserve (b, 4))
     {
       memcpy (b->p + b->len, &v, 4);
       b->len += 4;
@@ -71,8 +71,15 @@ static rm_t M (x64_mem m) { return (rm_t){ .is_mem = true, .mem = m }; }
 
 enum { BYTE_REGS = 1 }; /* the operands are 8-bit registers: spl..dil need a REX prefix */
 
+/* The longest encoding enc() produces: prefix, REX, 3 opcode bytes, ModRM, SIB, disp32. */
+#define ENC_MAX 12
+
 static void enc (x64_buf *b, uint8_t prefix, bool w, const uint8_t *opc, int nopc, int reg, rm_t rm, int flags)
 {
+  if (!x64_reserve (b, ENC_MAX))
+    return;
+  uint8_t *start = b->p + b->len, *o = start;
+#define x64_byte(b, v) (*o++ = (uint8_t) (v))
   if (prefix)
     x64_byte (b, prefix);
   unsigned rex = (w ? 8 : 0) | (reg & 8 ? 4 : 0);
@@ -88,6 +95,7 @@ static void enc (x64_buf *b, uint8_t prefix, bool w, const uint8_t *opc, int nop
   if (!rm.is_mem)
     {
       x64_byte (b, (uint8_t) (0xc0 | (reg & 7) << 3 | (rm.reg & 7)));
+      b->len += (size_t) (o - start);
       return;
     }
   x64_mem m = rm.mem;
@@ -104,7 +112,12 @@ static void enc (x64_buf *b, uint8_t prefix, bool w, const uint8_t *opc, int nop
   if (mod == 1)
     x64_byte (b, (uint8_t) (int8_t) m.disp);
   else if (mod == 2)
-    x64_u32 (b, (uint32_t) m.disp);
+    {
+      memcpy (o, &m.disp, 4);
+      o += 4;
+    }
+  b->len += (size_t) (o - start);
+#undef x64_byte
 }
 
 static void enc1 (x64_buf *b, bool w, uint8_t opc, int reg, rm_t rm)

@@ -54,6 +54,8 @@ typedef enum x64_sse {
 } x64_sse;
 
 void x64_buf_free (x64_buf *b);
+/* Room for n more bytes; false (and b->oom) if out of memory. */
+bool x64_reserve (x64_buf *b, size_t n);
 void x64_byte (x64_buf *b, uint8_t v);
 void x64_u32 (x64_buf *b, uint32_t v);
 void x64_patch_u32 (x64_buf *b, size_t at, uint32_t v);

@@ -1247,6 +1247,10 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
   if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start)))
     goto out;
   jm->nfuncs = ndefined;
+  size_t words = 0;
+  for (uint32_t i = 0; i < ndefined; i++)
+    words += m->codes[i].nwords;
+  x64_reserve (&b, words * 5 + 4096); /* machine code is about the register code's size */
   for (uint32_t i = 0; i < ndefined; i++)
     {
       const code_t *code = &m->codes[i];
