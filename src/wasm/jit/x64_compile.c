@@ -1,9 +1,10 @@
 /* The x86-64 backend, first step: one pass over a function's translated code (the register
  * code of compile.c: every operand is a frame slot, constants and compares already folded
- * into the instructions), emitting machine code per instruction. Values live in their frame
- * slots between instructions (no register cache yet); what the code gains over the
- * interpreter is the dispatch, the decoding of operands, and branches and calls that are
- * plain x86 jumps and calls.
+ * into the instructions), emitting machine code per instruction. Every result is stored to
+ * its frame slot; register copies of recent results (ld, st_rax, ldx) spare the reloads
+ * within straight-line code. What the code gains over the interpreter is the dispatch, the
+ * decoding of operands, the store-to-load round trips on dependency chains, and branches
+ * and calls that are plain x86 jumps and calls.
  *
  * Instructions without an emitter here (SIMD, bulk memory, tables, float rounding and
  * conversions that need libm-exact code, ...) are run by the interpreter: the compiled code
@@ -628,7 +629,7 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
             int_op (fc, op, w64, in_mem (m));
             x64_store (b, w64 ? 8 : 4, m, RAX);
           }
-        else if (sse != SSE_COUNT)
+        else
           {
             ldx (fc, fd, 0, w[2]);
             x64_sse_rm (b, sse, 0, m);
@@ -1236,6 +1237,10 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
 {
   if (!jit_supported ())
     return 0;
+  /* The entry trampoline too is made now, at load time: a container's seccomp filter may
+   * forbid new executable mappings once the workload runs. */
+  if (!jit_entry_trampoline ())
+    return module_error (err, WASM_ERR_RESOURCE, "cannot map the machine code's entry trampoline");
   uint32_t ndefined = m->nfuncs - m->nimported_funcs;
   jit_module *jm = calloc (1, sizeof *jm);
   x64_buf b = { 0 };

@@ -70,13 +70,11 @@ __attribute__ ((noreturn)) static void unwind (exec_ctx *ctx)
   siglongjmp (ctx->fault_jmp, 1);
 }
 
+/* A module has machine code only if the trampoline was made first (jit_compile_module). */
 int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame)
 {
-  jit_entry_fn enter = jit_entry_trampoline ();
-  if (!enter)
-    return exec_guarded (ctx, func, frame);
   ctx->current = func;
-  enter (ctx, func->inst, frame, func->code->jit_entry, memory_base (func->inst), ctx->store);
+  trampoline (ctx, func->inst, frame, func->code->jit_entry, memory_base (func->inst), ctx->store);
   return 0;
 }
 
@@ -119,8 +117,8 @@ static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, sl
   store->depth++;
   wasm_func *saved = ctx->current;
   ctx->current = callee;
-  if (code->jit_entry && jit_entry_trampoline ())
-    jit_entry_trampoline () (ctx, callee->inst, fp, code->jit_entry, memory_base (callee->inst), store);
+  if (code->jit_entry)
+    trampoline (ctx, callee->inst, fp, code->jit_entry, memory_base (callee->inst), store);
   else if (exec_guarded (ctx, callee, fp) < 0)
     unwind (ctx);
   ctx->current = saved;
