@@ -2,8 +2,9 @@
 # Engine checks beyond the unit tests: fuzz regressions replay cleanly under ASan/UBSan, and
 # the memory-heavy spec scripts pass in both memory modes: forced explicit bounds checks
 # (RUNWASM_MEMORY=checked) and an address-space limit too small for the guard-page
-# reservation (ulimit -v), where the engine must fall back by itself; and the compiler agrees
-# with the interpreter on random modules.
+# reservation (ulimit -v), where the engine must fall back by itself; the engine choice on the
+# command line; Wasm containers with compiled modules; and the compiler agrees with the
+# interpreter on random modules.
 set -u
 cd "$(dirname "$0")/../.."
 SPEC_DIR=${SPEC_DIR:-../shared/wasm-spec}
@@ -44,6 +45,16 @@ if make -s build/runwasm >/dev/null 2>&1; then
   fi
   check "runwasm wasm --engine bogus is an error" bad_engine /tmp/runwasm-engine-err.$$
   rm -f /tmp/runwasm-engine-err.$$
+fi
+
+# Wasm containers with compiled modules: the handler's tests (exit codes, traps, SIGTERM
+# stopping a spinning module) with RUNWASM_ENGINE=jit. Root, bats and busybox as for
+# 40-integration.sh.
+if [ "$(uname -m)" = x86_64 ] && [ "$(id -u)" -eq 0 ] && command -v bats >/dev/null && command -v jq >/dev/null \
+   && [ -x /bin/busybox ] && [ -x build/runwasm ]; then
+  check "wasm container handler tests with RUNWASM_ENGINE=jit" env RUNWASM_ENGINE=jit bats --tap tests/integration/wasm_handler.bats
+else
+  n=$((n + 1)); echo "ok $n - wasm container handler tests with the compiler # skip needs x86-64, root, bats, jq, busybox"
 fi
 
 # The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
