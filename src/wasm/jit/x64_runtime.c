@@ -26,6 +26,11 @@ static jit_entry_fn trampoline;
 static void trampoline_build (void)
 {
   x64_buf b = { 0 };
+  /* C calls the trampoline through a function pointer; clang's -fsanitize=function reads
+   * the 8 bytes before a callee for its type signature, so do not start at the page start. */
+  enum { PAD = 16 };
+  for (int i = 0; i < PAD; i++)
+    x64_byte (&b, 0xcc);
   static const x64_reg saved[] = { RBX, RBP, R12, R13, R14, R15 };
   for (int i = 0; i < 6; i++)
     x64_push (&b, saved[i]);
@@ -46,7 +51,7 @@ static void trampoline_build (void)
     {
       memcpy (p, b.p, b.len);
       if (mprotect (p, page, PROT_READ | PROT_EXEC) == 0)
-        trampoline = (jit_entry_fn) p;
+        trampoline = (jit_entry_fn) (void *) ((uint8_t *) p + PAD);
       else
         munmap (p, page);
     }
