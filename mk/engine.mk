@@ -20,3 +20,5 @@ $(BUILD)/tests/unit/wasm_limits_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_limits_test: CPPFLAGS += -I$(BUILD)/gen
 $(BUILD)/tests/unit/wasm_fusion_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_fusion_test: CPPFLAGS += -I$(BUILD)/gen
+$(BUILD)/tests/unit/wasm_engine_test: $(BUILD)/gen/wasm_modules.h
+$(BUILD)/tests/unit/wasm_engine_test: CPPFLAGS += -I$(BUILD)/gen

@@ -8,3 +8,8 @@ $(BUILD)/spectest: tests/spec/spectest.c $(BUILD)/libwat.a $(BUILD)/libwasm.a
 .PHONY: spec
 spec: $(BUILD)/spectest
 	$(BUILD)/spectest $(SPEC_DIR)/json/*.json
+
+# The same suite with every module compiled to machine code (src/wasm/jit/).
+.PHONY: spec-jit
+spec-jit: $(BUILD)/spectest
+	$(BUILD)/spectest --engine jit $(SPEC_DIR)/json/*.json

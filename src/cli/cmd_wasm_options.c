@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "common/units.h"
+#include "wasm/wasm.h"
 
 #define WASM_PAGE_SIZE 65536u
 #define MAX_LISTEN_FDS 64
@@ -53,6 +54,9 @@ static void usage (FILE *out)
            "  --listen-fd FD          hand the listening socket FD to the guest; repeatable;\n"
            "                          LISTEN_FDS/LISTEN_PID (socket activation) are honoured\n"
            "\n"
+           "  --engine jit|interp     run compiled machine code or the interpreter\n"
+           "                          (default: RUNWASM_ENGINE, else interp; --fuel always\n"
+           "                          runs interpreted, since only the interpreter counts it)\n"
            "  --no-backtrace          on a trap print only the message, not the wasm backtrace\n"
            "                          (also RUNWASM_BACKTRACE=0)\n"
            "  -h, --help              show this help\n"
@@ -210,7 +214,7 @@ int wasm_options_parse (int argc, char **argv, struct wasm_options *o, int *firs
   enum {
     OPT_DIR = 256, OPT_ENV, OPT_ARGV0, OPT_INVOKE, OPT_PRELOAD, OPT_TRAP_UNKNOWN, OPT_DEFAULT_UNKNOWN,
     OPT_MAX_MEMORY, OPT_FUEL, OPT_TIMEOUT, OPT_MAX_STACK, OPT_TRAP_GROW, OPT_TCPLISTEN, OPT_LISTEN_FD,
-    OPT_NO_BACKTRACE,
+    OPT_NO_BACKTRACE, OPT_ENGINE,
   };
   static const struct option longopts[] = {
     { "dir", required_argument, NULL, OPT_DIR },
@@ -228,6 +232,7 @@ int wasm_options_parse (int argc, char **argv, struct wasm_options *o, int *firs
     { "tcplisten", required_argument, NULL, OPT_TCPLISTEN },
     { "listen-fd", required_argument, NULL, OPT_LISTEN_FD },
     { "no-backtrace", no_argument, NULL, OPT_NO_BACKTRACE },
+    { "engine", required_argument, NULL, OPT_ENGINE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -282,6 +287,15 @@ int wasm_options_parse (int argc, char **argv, struct wasm_options *o, int *firs
         case OPT_TCPLISTEN: r = parse_tcplisten (o, optarg, err); break;
         case OPT_LISTEN_FD: r = parse_listen_fd (o, optarg, err); break;
         case OPT_NO_BACKTRACE: o->limits.backtrace = false; break;
+        case OPT_ENGINE:
+          {
+            wasm_engine e;
+            if (wasm_engine_parse (optarg, &e) < 0)
+              r = rw_error_set (err, 0, "--engine `%s`: expected jit or interp", optarg);
+            else if (wasm_engine_select (e) < 0)
+              r = rw_error_set (err, 0, "--engine `%s`: not supported on this machine", optarg);
+            break;
+          }
         case 'h':
           usage (stdout);
           *first_arg = -1;

@@ -10,6 +10,7 @@
 #include "common/cleanup.h"
 #include "runtime/log.h"
 #include "runtime/state.h"
+#include "wasm/wasm.h"
 
 struct command {
   const char *name;
@@ -53,7 +54,9 @@ static void version (void)
 {
   printf ("runwasm version " RUNWASM_VERSION "\n"
           "spec: " RUNWASM_SPEC_VERSION "\n"
-          "+SECCOMP +CAP +CGROUPFS +USERNS +WASM:builtin\n");
+          "+SECCOMP +CAP +CGROUPFS +USERNS +WASM:builtin\n"
+          "wasm engines: interp%s (default %s)\n",
+          wasm_engine_available (WASM_ENGINE_JIT) ? ", jit" : "", wasm_engine_name (wasm_engine_selected ()));
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_LOG_LEVEL, OPT_DEBUG, OPT_SYSTEMD, OPT_MANAGER };

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "wasm/jit/jit.h"
 #include "wasm/reader.h"
 
 int module_error (wasm_error *err, wasm_error_kind kind, const char *fmt, ...)
@@ -779,6 +780,7 @@ void module_free_contents (wasm_module *m)
   free (m->datas);
   free (m->func_declared);
   module_free_names (m);
+  jit_module_free (m);
 }
 
 /* Look ahead over the section headers after the code section for a data section. */

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "wasm/internal.h"
+#include "wasm/jit/jit.h"
 #include "wasm/ops.h"
 #ifdef RUNWASM_OP_PROFILE
 #include "wasm/op_profile.h"
@@ -227,10 +228,13 @@ int exec_invoke (wasm_func *func, slot_t *frame, wasm_trap *trap)
       trap_set (trap, WASM_TRAP_CALL_STACK_EXHAUSTED, func, NULL);
       rc = -1;
     }
+  /* Fuel is counted by the interpreter only: a store with fuel runs interpreted. */
   else if (store->fuel_on)
     rc = exec_checked_fuel (&ctx, func, frame);
+  else if (store->mode != MEMORY_GUARDED)
+    rc = exec_checked (&ctx, func, frame);
   else
-    rc = store->mode == MEMORY_GUARDED ? exec_guarded (&ctx, func, frame) : exec_checked (&ctx, func, frame);
+    rc = func->code->jit_entry ? jit_run (&ctx, func, frame) : exec_guarded (&ctx, func, frame);
   exec_current = ctx.prev;
   store->depth = saved_depth;
   store->sp = saved_sp;

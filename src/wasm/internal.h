@@ -97,6 +97,7 @@ typedef struct code_t {
    * read only when a trap happens. */
   const uint8_t *offsets;
   uint32_t offsets_len;              /* bytes */
+  const void *jit_entry;             /* machine code (src/wasm/jit/), NULL if not compiled */
 } code_t;
 
 /* Translated code lives in large chunks: one allocation per function would cost a malloc and
@@ -137,6 +138,7 @@ struct wasm_module {
   char *name;                /* from the name section, or NULL */
   uint32_t nfunc_names;
   struct func_name { uint32_t index; char *name; } *func_names; /* sorted by index */
+  struct jit_module *jit;    /* machine code of the defined functions, NULL if interpreted */
 };
 
 /* ---- Runtime objects ------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include "wasm/decode.h"
 #include "wasm/internal.h"
+#include "wasm/jit/jit.h"
 
 wasm_module *wasm_module_new (const uint8_t *bytes, size_t len, wasm_error *err)
 {
@@ -19,7 +20,8 @@ wasm_module *wasm_module_new (const uint8_t *bytes, size_t len, wasm_error *err)
       return NULL;
     }
   m->refs = 1;
-  if (module_decode (m, bytes, len, err) < 0)
+  if (module_decode (m, bytes, len, err) < 0
+      || (wasm_engine_selected () == WASM_ENGINE_JIT && jit_compile_module (m, err) < 0))
     {
       wasm_module_delete (m);
       return NULL;

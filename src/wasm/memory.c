@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "wasm/internal.h"
+#include "wasm/jit/jit.h"
 
 #define GUARDED_RESERVATION ((size_t) 8 << 30)
 #define ALT_STACK_SIZE (64u << 10)
@@ -135,9 +136,14 @@ static void fault_handler (int sig, siginfo_t *info, void *uctx)
   exec_ctx *ctx = exec_current;
   if (ctx && fault_in_wasm_memory (ctx, info->si_addr))
     {
-      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, ctx->current, NULL);
-      backtrace_capture (ctx->trap, ctx->current, backtrace_ip_from_context (ctx->current, uctx), ctx->top,
-                         ctx->entry);
+      wasm_func *compiled = jit_fault_func (ctx, uctx);
+      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, compiled ? compiled : ctx->current, NULL);
+      /* Compiled frames keep no interpreter ip or call frames: the faulting function only. */
+      if (compiled)
+        backtrace_capture (ctx->trap, compiled, NULL, ctx->entry, ctx->entry);
+      else
+        backtrace_capture (ctx->trap, ctx->current, backtrace_ip_from_context (ctx->current, uctx), ctx->top,
+                           ctx->entry);
       siglongjmp (ctx->fault_jmp, 1);
     }
   /* Not ours: hand it to whoever was installed before, or crash as usual. */

@@ -174,6 +174,21 @@ void wasm_store_clear_interrupt (wasm_store *store);
 void wasm_store_set_fuel (wasm_store *store, uint64_t fuel);
 uint64_t wasm_store_fuel (const wasm_store *store); /* what is left */
 
+/* ---- Engines --------------------------------------------------------------------------- */
+
+/* The interpreter runs everywhere; the compiler (x86-64 machine code) where the build and CPU
+ * support it. The selected engine applies to modules loaded afterwards (process-wide); it
+ * starts as RUNWASM_ENGINE=jit|interp if set, else the interpreter. Compiled modules still run
+ * interpreted in stores with checked memory (RUNWASM_MEMORY=checked). */
+typedef enum wasm_engine { WASM_ENGINE_INTERP = 0, WASM_ENGINE_JIT = 1 } wasm_engine;
+
+int wasm_engine_available (wasm_engine engine);     /* 1 or 0 */
+int wasm_engine_select (wasm_engine engine);        /* -1 if not available */
+wasm_engine wasm_engine_selected (void);
+const char *wasm_engine_name (wasm_engine engine);  /* "interp", "jit" */
+/* Parse "jit" / "interp"; -1 for anything else. */
+int wasm_engine_parse (const char *name, wasm_engine *out);
+
 /* ---- Modules --------------------------------------------------------------------------- */
 
 /* Decode, validate and translate. The bytes are not referenced after return. */

@@ -1,8 +1,10 @@
 /* Core spec test runner: executes the JSON command files wast2json makes from the official
  * .wast scripts against the engine, and counts every assertion.
  *
- *   spectest [--tap] [-v] FILE.json...
+ *   spectest [--tap] [-v] [--engine jit|interp] FILE.json...
  *
+ * --engine picks the engine modules are loaded for (default: RUNWASM_ENGINE, else the
+ * interpreter); with jit, TAP lines name the scripts "jit: NAME".
  * Prints one line per script and a closing "N passed, N failed". With --tap, one TAP line
  * per script instead; a script whose only failures are text-format assertions while the
  * text parser is absent is reported as a skip. Exits non-zero if anything failed. */
@@ -38,6 +40,7 @@ typedef struct script {
 } script;
 
 static bool text_parser_present;
+static const char *engine_label = ""; /* prefix of TAP names: which engine ran */
 
 /* ---- The spectest host module ---------------------------------------------------------- */
 
@@ -554,13 +557,13 @@ static int run_script (const char *path, bool verbose, bool tap, int *total_pass
     {
       ++*tap_n;
       if (s.failed == 0)
-        printf ("ok %d - %s (%d/%d)\n", *tap_n, s.name, s.passed, total);
+        printf ("ok %d - %s%s (%d/%d)\n", *tap_n, engine_label, s.name, s.passed, total);
       else if (s.failed == s.text_failed && !text_parser_present)
-        printf ("ok %d - %s (%d/%d) # skip text format parser not built (%d text assertions)\n", *tap_n,
-                s.name, s.passed, total, s.text_failed);
+        printf ("ok %d - %s%s (%d/%d) # skip text format parser not built (%d text assertions)\n", *tap_n,
+                engine_label, s.name, s.passed, total, s.text_failed);
       else
         {
-          printf ("not ok %d - %s (%d/%d)\n", *tap_n, s.name, s.passed, total);
+          printf ("not ok %d - %s%s (%d/%d)\n", *tap_n, engine_label, s.name, s.passed, total);
           ++*tap_failed;
         }
     }
@@ -591,7 +594,19 @@ int main (int argc, char **argv)
         verbose = true;
       else if (!strcmp (argv[first], "--tap"))
         tap = true;
+      else if (!strcmp (argv[first], "--engine") && first + 1 < argc)
+        {
+          wasm_engine e;
+          const char *name = argv[++first];
+          if (wasm_engine_parse (name, &e) < 0 || wasm_engine_select (e) < 0)
+            {
+              fprintf (stderr, "spectest: engine `%s` is not available (jit, interp)\n", name);
+              return 2;
+            }
+        }
     }
+  if (wasm_engine_selected () == WASM_ENGINE_JIT)
+    engine_label = "jit: ";
   uint8_t *bin;
   size_t bin_len;
   char msg[256];

@@ -2,7 +2,9 @@
 # Engine checks beyond the unit tests: fuzz regressions replay cleanly under ASan/UBSan, and
 # the memory-heavy spec scripts pass in both memory modes: forced explicit bounds checks
 # (RUNWASM_MEMORY=checked) and an address-space limit too small for the guard-page
-# reservation (ulimit -v), where the engine must fall back by itself.
+# reservation (ulimit -v), where the engine must fall back by itself; the engine choice on the
+# command line; Wasm containers with compiled modules; and the compiler agrees with the
+# interpreter on random modules.
 set -u
 cd "$(dirname "$0")/../.."
 SPEC_DIR=${SPEC_DIR:-../shared/wasm-spec}
@@ -24,6 +26,42 @@ if make -s build/fuzz-replay >/dev/null 2>&1; then
   check "fuzz regressions replay (${#regressions[@]} inputs)" build/fuzz-replay "${regressions[@]}"
 else
   n=$((n + 1)); echo "not ok $n - build fuzz-replay"
+fi
+
+# Engine choice on the command line.
+if make -s build/runwasm >/dev/null 2>&1; then
+  same_output () { # same stdout and exit status with both engines
+    local a b sa sb
+    a=$(build/runwasm wasm --engine interp "$@"); sa=$?
+    b=$(build/runwasm wasm --engine jit "$@"); sb=$?
+    [ "$a" = "$b" ] && [ "$sa" = "$sb" ] && [ -n "$a" ]
+  }
+  bad_engine () { # rejected with an error naming the value, non-zero status
+    ! build/runwasm wasm --engine bogus tests/wasi/hello.wat 2>"$1" && grep -q "engine \`bogus\`" "$1"
+  }
+  if [ "$(uname -m)" = x86_64 ]; then
+    check "runwasm wasm --engine jit and --engine interp agree" same_output tests/wasi/hello.wat
+    check "runwasm --version lists the jit engine" sh -c 'build/runwasm --version | grep -q "^wasm engines: interp, jit"'
+  fi
+  check "runwasm wasm --engine bogus is an error" bad_engine /tmp/runwasm-engine-err.$$
+  rm -f /tmp/runwasm-engine-err.$$
+fi
+
+# Wasm containers with compiled modules: the handler's tests (exit codes, traps, SIGTERM
+# stopping a spinning module) with RUNWASM_ENGINE=jit. Root, bats and busybox as for
+# 40-integration.sh.
+if [ "$(uname -m)" = x86_64 ] && [ "$(id -u)" -eq 0 ] && command -v bats >/dev/null && command -v jq >/dev/null \
+   && [ -x /bin/busybox ] && [ -x build/runwasm ]; then
+  check "wasm container handler tests with RUNWASM_ENGINE=jit" env RUNWASM_ENGINE=jit bats --tap tests/integration/wasm_handler.bats
+else
+  n=$((n + 1)); echo "ok $n - wasm container handler tests with the compiler # skip needs x86-64, root, bats, jq, busybox"
+fi
+
+# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
+if make -s build/diff-engines >/dev/null 2>&1; then
+  check "compiler agrees with the interpreter on 500 random modules" build/diff-engines -n 500 -o /tmp/runwasm-diff-engines-failure.wasm
+else
+  n=$((n + 1)); echo "not ok $n - build diff-engines"
 fi
 
 if [ -d "$SPEC_DIR/json" ] && make -s build/spectest >/dev/null 2>&1; then

@@ -1,0 +1,52 @@
+/* Which engine modules are loaded for: the interpreter, or the compiler where available. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasm/jit/jit.h"
+#include "wasm/wasm.h"
+
+static atomic_int selected = -1; /* -1: not decided yet (RUNWASM_ENGINE is read on first use) */
+
+int wasm_engine_available (wasm_engine engine)
+{
+  return engine == WASM_ENGINE_INTERP || (engine == WASM_ENGINE_JIT && jit_supported ());
+}
+
+int wasm_engine_parse (const char *name, wasm_engine *out)
+{
+  if (strcmp (name, "jit") == 0)
+    *out = WASM_ENGINE_JIT;
+  else if (strcmp (name, "interp") == 0)
+    *out = WASM_ENGINE_INTERP;
+  else
+    return -1;
+  return 0;
+}
+
+int wasm_engine_select (wasm_engine engine)
+{
+  if (!wasm_engine_available (engine))
+    return -1;
+  atomic_store (&selected, (int) engine);
+  return 0;
+}
+
+wasm_engine wasm_engine_selected (void)
+{
+  int e = atomic_load (&selected);
+  if (e >= 0)
+    return (wasm_engine) e;
+  wasm_engine from_env = WASM_ENGINE_INTERP;
+  const char *env = getenv ("RUNWASM_ENGINE");
+  if (env && (wasm_engine_parse (env, &from_env) < 0 || !wasm_engine_available (from_env)))
+    from_env = WASM_ENGINE_INTERP;
+  int expected = -1;
+  atomic_compare_exchange_strong (&selected, &expected, (int) from_env);
+  return (wasm_engine) atomic_load (&selected);
+}
+
+const char *wasm_engine_name (wasm_engine engine)
+{
+  return engine == WASM_ENGINE_JIT ? "jit" : "interp";
+}

@@ -1,0 +1,40 @@
+/* How compiled x86-64 code runs: pinned registers, and the C helpers it calls.
+ *
+ * Inside compiled code five callee-saved registers hold the context, so C helpers preserve
+ * them and only the entry trampoline saves the embedder's values:
+ *   rbx  fp: the frame (slot_t *), the same frames the interpreter uses
+ *   r12  base of the instance's memory 0 (guarded: never moves), 0 without memory
+ *   r13  the instance (wasm_instance *)
+ *   r14  the store: depth, call-depth limit, value-stack end, interrupt flag
+ *   r15  the exec_ctx of this entry from the host: C stack limit, trap, fault jump
+ * rbp is free for the code: it saves rsp around helper calls (compiled frames are only a
+ * return address, so rsp has no fixed alignment). A call between compiled functions of one
+ * module is a direct `call`; everything else goes through jit_call. Traps call jit_raise,
+ * which records the trap and siglongjmps to the entry, like a fault in guarded memory. */
+#ifndef RUNWASM_WASM_JIT_X64_ABI_H
+#define RUNWASM_WASM_JIT_X64_ABI_H
+
+#include "wasm/internal.h"
+#include "wasm/jit/x64_asm.h"
+
+#define FP RBX
+#define MEMBASE R12
+#define INST R13
+#define STORE R14
+#define CTX R15
+
+/* The entry trampoline: saves the embedder's callee-saved registers, loads the pinned ones
+ * and calls `code`. */
+typedef void (*jit_entry_fn) (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, const void *code,
+                              uint8_t *mem_base, wasm_store *store);
+jit_entry_fn jit_entry_trampoline (void);
+
+__attribute__ ((noreturn)) void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index);
+/* One instruction run by the interpreter from its stub (one op and `ret`). */
+void jit_interp_op (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, const code_t *stub, uint32_t func_index);
+/* A call to anything but a compiled function of the same module (imports, host functions). */
+void jit_call (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t func_index);
+/* call_indirect: table checks, signature check, then the call. */
+void jit_call_indirect (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t table,
+                        uint32_t type, uint32_t index);
+#endif
