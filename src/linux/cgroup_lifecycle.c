@@ -234,12 +234,19 @@ struct pid_list
   size_t n, cap;
 };
 
-/* cgroup.procs of dir and of every cgroup below it. */
+/* cgroup.procs of dir and of every cgroup below it. A cgroup that is gone holds no process:
+ * systemd removes a scope's directories once its last process exited, and the shim still
+ * runs `kill --all` on the stopped container. */
 static int collect_pids (const char *dir, struct pid_list *l, struct rw_error **err)
 {
   cleanup_free char *procs = NULL;
   if (cgroup_read (dir, "cgroup.procs", &procs, err) < 0)
-    return -1;
+    {
+      if ((*err)->status != ENOENT)
+        return -1;
+      rw_error_free (err);
+      return 0;
+    }
   for (char *p = procs, *end; *p; p = end)
     {
       long pid = strtol (p, &end, 10);
@@ -257,6 +264,8 @@ static int collect_pids (const char *dir, struct pid_list *l, struct rw_error **
       l->pids[l->n++] = pid;
     }
   cleanup_dir DIR *d = opendir (dir);
+  if (d == NULL && errno == ENOENT)
+    return 0;
   if (d == NULL)
     return rw_error_set (err, errno, "list pids: open `%s`", dir);
   for (struct dirent *e; (e = readdir (d));)

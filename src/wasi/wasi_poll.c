@@ -107,10 +107,9 @@ wasi_errno_t wasi_poll_oneoff (struct wasi_ctx *ctx, const struct wasi_subscript
       ts = (struct timespec) { .tv_sec = timeout / 1000000000u, .tv_nsec = timeout % 1000000000u };
       tsp = &ts;
     }
-  int ready;
-  do
-    ready = ppoll (pfds, n, tsp, NULL);
-  while (ready < 0 && errno == EINTR);
+  /* EINTR goes to the guest, not round again: only the stop signals have a handler in a Wasm
+   * container, and a guest sleeping here must get back to the engine, which then stops. */
+  int ready = ppoll (pfds, n, tsp, NULL);
   if (ready < 0)
     return wasi_errno_from_host (errno);
   uint64_t elapsed = monotonic_ns () - start;

@@ -4,7 +4,9 @@
 # RunPodSandbox (pause image built here), CreateContainer, StartContainer, ExecSync, Stop/Remove.
 # Pods use the host network (NamespaceMode NODE), so no CNI plugin is involved.
 
-cri() { timeout "${ECO_CMD_TIMEOUT:-90}" "$PY" "$ECO_DIR/src/cri_client.py" "$ECO_T/containerd/containerd.sock" "$@"; }
+# CRI_SOCK: the containerd the client speaks to (the systemd part points it at its own).
+CRI_SOCK=""
+cri() { timeout "${ECO_CMD_TIMEOUT:-90}" "$PY" "$ECO_DIR/src/cri_client.py" "${CRI_SOCK:-$ECO_T/containerd/containerd.sock}" "$@"; }
 # jget PATH: a field of the JSON on stdin, PATH like status.state ("" when absent).
 jget() {
   "$PY" -c 'import json,sys
@@ -14,13 +16,14 @@ for k in sys.argv[1].split("."):
 print(v if not isinstance(v,(dict,list)) else json.dumps(v, sort_keys=True))' "$1"
 }
 
-# pod_config NAME ANNOTATION-JSON: a PodSandboxConfig as the kubelet would send it.
+# pod_config NAME ANNOTATION-JSON [CGROUP-PARENT]: a PodSandboxConfig as the kubelet would
+# send it; the cgroup parent is a path below the work dir's cgroup unless given.
 pod_config() {
   printf '{"metadata":{"name":"%s","uid":"%s-uid","namespace":"eco"},"log_directory":"%s",' \
     "$1" "$1" "$ECO_T/pods/$1"
   printf '"annotations":%s,"labels":{"app":"%s"},' "$2" "$1"
-  printf '"linux":{"cgroup_parent":"/%s/%s","security_context":{"namespace_options":{"network":"NODE","pid":"CONTAINER"}}}}' \
-    "$ECO_ID" "$1"
+  printf '"linux":{"cgroup_parent":"%s","security_context":{"namespace_options":{"network":"NODE","pid":"CONTAINER"}}}}' \
+    "${3:-/$ECO_ID/$1}"
 }
 # container_config NAME IMAGE COMMAND-JSON: a ContainerConfig; COMMAND-JSON [] keeps the image's.
 container_config() {
@@ -64,10 +67,11 @@ t_cri_images() {
   done
 }
 
-# cri_runp NAME ANNOTATIONS: RunPodSandbox with the handler under test; prints the pod id.
+# cri_runp NAME ANNOTATIONS [CGROUP-PARENT]: RunPodSandbox with the handler under test;
+# prints the pod id.
 cri_runp() {
   local out
-  out=$(cri runp "$CRI_HANDLER" "$(pod_config "$1" "$2")") || { echo "$out" >&2; return 1; }
+  out=$(cri runp "$CRI_HANDLER" "$(pod_config "$@")") || { echo "$out" >&2; return 1; }
   jget pod_sandbox_id <<<"$out"
 }
 
@@ -134,7 +138,7 @@ t_cri_wasm_annotations() {
 # cri_expect_exit ID LOG STATUS: waits for the container to exit, checks status and log.
 cri_expect_wasm_output() {
   local out
-  wait_for 30 sh -c "'$PY' '$ECO_DIR/src/cri_client.py' '$ECO_T/containerd/containerd.sock' inspect '$1' | grep -q CONTAINER_EXITED" || return 1
+  wait_for 30 sh -c "'$PY' '$ECO_DIR/src/cri_client.py' '${CRI_SOCK:-$ECO_T/containerd/containerd.sock}' inspect '$1' | grep -q CONTAINER_EXITED" || return 1
   out=$(cri inspect "$1"); echo "$out"
   expect_eq "exit code" 0 "$(jget status.exit_code <<<"$out")" || return 1
   out=$(cat "$2"); echo "$out"

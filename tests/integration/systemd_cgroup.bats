@@ -146,6 +146,29 @@ assert_scope_gone () {
   assert_scope_gone "$unit" "$dir"
 }
 
+# containerd's shim runs `kill --all ID 9` once the init exited, when systemd has already
+# removed the emptied scope's cgroups: nothing to signal is success, as runc has it.
+@test "systemd: kill --all of an exited container whose scope systemd removed succeeds" {
+  local sd
+  for sd in SD_HOST_PID SD_V2_PID; do
+    need_systemd "$sd"
+    unit=runwasm-$ID.scope
+    config '.process.args = ["true"]'
+    sdrw create --bundle "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/stdio" 2>&1 || { cat "$BATS_TEST_TMPDIR/stdio"; false; }
+    sdrw start "$ID"
+    for _ in $(seq 100); do
+      [ "$(sdrw state "$ID" | jq -r .status)" = stopped ] && ! in_systemd "$SD" systemctl status "$unit" >/dev/null 2>&1 && break
+      sleep 0.05
+    done
+    run in_systemd "$SD" systemctl status "$unit"
+    [ "$status" -eq 4 ]
+    run sdrw kill --all "$ID" KILL
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    sdrw delete "$ID"
+    assert_scope_gone "$unit" "system.slice/$unit"
+  done
+}
+
 @test "systemd: a create that fails after the scope started stops the scope" {
   need_systemd SD_HOST_PID
   unit=runwasm-$ID.scope

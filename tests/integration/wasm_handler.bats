@@ -186,6 +186,32 @@ annotate () {
   [ "$elapsed_ms" -lt 3000 ]
 }
 
+@test "SIGTERM stops a module sleeping in poll_oneoff promptly with 128+15" {
+  annotate run.oci.handler wasm
+  # One clock subscription (tag 0 at 8, timeout at 24): a 60 s sleep, as wasi-libc's sleep().
+  cat > "$BUNDLE/rootfs/sleep.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i64.store (i32.const 24) (i64.const 60000000000))
+    (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))))
+WAT
+  process /sleep.wat
+  rw run --bundle "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  local runner=$!
+  for _ in $(seq 100); do [ "$(status_of "$ID" 2>/dev/null)" = running ] && break; sleep 0.05; done
+  [ "$(status_of "$ID")" = running ]
+  sleep 0.3
+  local start=$(date +%s%N)
+  rw kill "$ID" TERM
+  wait "$runner" && status=0 || status=$?
+  local elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  echo "stopped in $elapsed_ms ms with status $status"
+  [ "$status" -eq 143 ]
+  [ "$elapsed_ms" -lt 3000 ]
+}
+
 @test "linux.resources.memory.limit caps linear memory" {
   annotate run.oci.handler wasm
   process /probe.wasm grow
