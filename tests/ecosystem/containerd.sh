@@ -1,11 +1,13 @@
 # A private containerd (own config, root, state and socket under the work dir; CRI plugin on)
 # driven by ctr with `--runc-binary` pointing at the runtime under test.
 
-# eco_containerd_config FILE: writes the private config. The runtime under test is registered
+# eco_containerd_config FILE [DIR [SYSTEMD_CGROUP]]: writes the private config of a containerd
+# whose state lives in DIR (default $ECO_T/containerd); SYSTEMD_CGROUP=true gives runc the
+# systemd cgroup driver, which the installer copies. The runtime under test is registered
 # as CRI runtime handler "$CRI_HANDLER" by the node installer itself (`runwasm node install
 # --containerd-config FILE`, BinaryName = the wrapper), as it would be on a node.
 eco_containerd_config() {
-  local c="$ECO_T/containerd" cri='plugins."io.containerd.grpc.v1.cri"'
+  local c=${2:-$ECO_T/containerd} cri='plugins."io.containerd.grpc.v1.cri"'
   mkdir -p "$c/cni" "$c/runc-root"
   cat >"$1" <<EOF
 version = 2
@@ -40,6 +42,7 @@ state = "$c/state"
         [$cri.containerd.runtimes.runc.options]
           Root = "$c/runc-root"
 EOF
+  [ "${3:-false}" = true ] && printf '          SystemdCgroup = true\n' >>"$1"
   "$REPO_DIR/build/runwasm" node install --runtime containerd --containerd-config "$1" --handler "$CRI_HANDLER" \
     --bin-dir "$(dirname "$WRAPPER")" --binary "$WRAPPER" --state-dir "$c/runc-root" --no-restart
 }

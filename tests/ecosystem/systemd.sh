@@ -15,45 +15,11 @@ sd_prop() { in_sd systemctl show -P "$2" "$1"; }
 sd_slice() { local uid="$1-uid"; echo "kubepods-besteffort-pod${uid//-/_}.slice"; }
 
 eco_systemd_start() {
-  local cri='plugins."io.containerd.grpc.v1.cri"' a
+  local a
   SD_C=$ECO_T/sd-containerd
-  mkdir -p "$SD_C/runc-root" "$SD_C/cni"
   SD_PID=$("$REPO_DIR/tests/lib/boot-systemd" "$ECO_T/$ECO_ID-systemd") || return 1
   eco_on_exit 'eco_systemd_stop'
-  cat >"$SD_C/config.toml" <<EOF
-version = 2
-root = "$SD_C/root"
-state = "$SD_C/state"
-[grpc]
-  address = "$SD_C/containerd.sock"
-[ttrpc]
-  address = "$SD_C/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins]
-  [plugins."io.containerd.internal.v1.opt"]
-    path = "$SD_C/opt"
-  [$cri]
-    sandbox_image = "localhost/eco-pause:latest"
-    restrict_oom_score_adj = true
-    disable_apparmor = true
-    [$cri.cni]
-      bin_dir = "/usr/lib/cni"
-      conf_dir = "$SD_C/cni"
-    [$cri.containerd]
-      snapshotter = "overlayfs"
-      default_runtime_name = "runc"
-      [$cri.containerd.runtimes.runc]
-        runtime_type = "io.containerd.runc.v2"
-        [$cri.containerd.runtimes.runc.options]
-          Root = "$SD_C/runc-root"
-          SystemdCgroup = true
-EOF
-  "$REPO_DIR/build/runwasm" node install --runtime containerd --containerd-config "$SD_C/config.toml" \
-    --handler "$CRI_HANDLER" --bin-dir "$(dirname "$WRAPPER")" --binary "$WRAPPER" \
-    --state-dir "$SD_C/runc-root" --no-restart || return 1
+  eco_containerd_config "$SD_C/config.toml" "$SD_C" true || return 1
   cat "$SD_C/config.toml"
   SD_CONTAINERD=$(in_sd sh -c "containerd --config '$SD_C/config.toml' --log-level info >'$SD_C/containerd.log' 2>&1 & echo \$!")
   wait_for 20 ctr -a "$SD_C/containerd.sock" version || { tail -20 "$SD_C/containerd.log"; return 1; }
