@@ -81,6 +81,26 @@ int cgroup_create (const struct cgroup_create_options *opts, struct cgroup **out
 /* Move `pid` into the cgroup in every hierarchy. The first call for a systemd cgroup starts
  * the transient scope holding `pid` (StartTransientUnit, Delegate=yes) and waits for it. */
 int cgroup_enter (const struct cgroup *cg, pid_t pid, struct rw_error **err);
+/* The container's process enters its cgroup by itself (cgroup_join.c says why): the runtime
+ * opens the cgroup's files before it clones the process, which then joins with
+ * cgroup_join_self. For the cgroupfs manager only; a systemd scope uses cgroup_enter. */
+struct cgroup_join
+{
+  int *fds;         /* per hierarchy: v1 `tasks`, cgroup2 `cgroup.procs` (or -1) */
+  char **names;     /* per hierarchy: the directory, for errors */
+  size_t n;
+  int v2_dir;       /* the cgroup2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1 */
+  size_t v2_index;  /* its entry in fds */
+  bool v2_entered;  /* the clone already put the child there */
+};
+/* cg NULL: an empty join (nothing to do). */
+int cgroup_join_open (const struct cgroup *cg, struct cgroup_join *j, struct rw_error **err);
+/* fork()-like clone with the namespaces in `flags`, into the cgroup2 directory when the kernel
+ * allows it (then j->v2_entered). Returns the child's pid, 0 in the child, -1 with errno. */
+pid_t cgroup_join_clone (int flags, struct cgroup_join *j);
+/* In the cloned child, single-threaded: move itself into every hierarchy. */
+int cgroup_join_self (struct cgroup_join *j, struct rw_error **err);
+void cgroup_join_close (struct cgroup_join *j);
 /* Write the resources (create: everything set; update: the fields given). A systemd scope
  * gets the ones systemd owns as unit properties first (SetUnitProperties). */
 int cgroup_apply_resources (const struct cgroup *cg, const struct cgroup_resources *res, struct rw_error **err);

@@ -158,15 +158,21 @@ void container_init (const struct init_options *o)
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || (o->non_dumpable && prctl (PR_SET_DUMPABLE, 0) < 0))
     _exit (127);
   /* Drop the runtime's fds, above all the state dir whose lock the next command waits for. */
-  size_t n_trees = o->idmapped_trees ? o->config->n_mounts : 0;
-  int keep[3 + n_trees];
-  keep[0] = o->sync_fd, keep[1] = o->fifo_fd, keep[2] = o->console_fd;
+  size_t n_trees = o->idmapped_trees ? o->config->n_mounts : 0, n_join = o->cgroup_join->n;
+  int keep[4 + n_trees + n_join];
+  keep[0] = o->sync_fd, keep[1] = o->fifo_fd, keep[2] = o->console_fd, keep[3] = o->cgroup_join->v2_dir;
   for (size_t i = 0; i < n_trees; i++)
-    keep[3 + i] = o->idmapped_trees[i];
-  if (fds_close_except (3 + o->n_preserved_fds, keep, 3 + n_trees, &err) < 0)
+    keep[4 + i] = o->idmapped_trees[i];
+  for (size_t i = 0; i < n_join; i++)
+    keep[4 + n_trees + i] = o->cgroup_join->fds[i];
+  if (fds_close_except (3 + o->n_preserved_fds, keep, 4 + n_trees + n_join, &err) < 0)
     goto fail;
   if (sync_expect (o->sync_fd, SYNC_GO, &state_json, &err) < 0)
     goto fail;
+  /* In the cgroup before anything else, and before the cgroup namespace is made. */
+  if (cgroup_join_self (o->cgroup_join, &err) < 0)
+    goto fail;
+  cgroup_join_close (o->cgroup_join);
   launch.state_json = state_json;
   env = process_build_env (o->config->process, o->listen_fds);
   if (env == NULL)

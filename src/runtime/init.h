@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "linux/cgroup.h"
 #include "runtime/config.h"
 #include "runtime/handler.h"
 #include "runtime/policy.h"
@@ -20,6 +21,7 @@ struct init_options {
   int fifo_fd;            /* O_PATH fd of ROOT/ID/exec.fifo */
   int console_fd;         /* connected --console-socket, or -1 */
   int *idmapped_trees;     /* per mount: a detached idmapped tree or -1 (mount_idmap.h); may be NULL */
+  struct cgroup_join *cgroup_join; /* the cgroup to join after GO (empty: none, or joined by the runtime) */
   bool no_pivot;
   bool new_keyring;
   bool non_dumpable;      /* hide /proc/PID/exe from the container (selfexe.h) */       /* a fresh session keyring unless --no-new-keyring */

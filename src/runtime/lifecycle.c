@@ -61,6 +61,7 @@ struct creation {
   struct state_dir *sd;
   struct container_state state;
   struct cgroup *cgroup;
+  struct cgroup_join join; /* the cgroup's files, for the child to join by itself */
   pid_t pid;
   int sync_fd;
   int fifo_fd;
@@ -82,6 +83,7 @@ static void creation_release (struct creation *x)
     close (x->console_fd);
   if (x->console_peer >= 0)
     close (x->console_peer);
+  cgroup_join_close (&x->join);
   cgroup_free (x->cgroup);
   state_dir_close (x->sd);
   process_policy_release (&x->process_policy);
@@ -183,9 +185,10 @@ static int create_cgroup (const struct runtime_options *ro, struct creation *x, 
     return 0;
   /* Recorded before it exists, so `delete --force` finds it whenever create dies. */
   x->state.cgroup = cgroup_to_json (x->cgroup);
-  if (state_write (x->sd, &x->state, err) < 0)
+  if (state_write (x->sd, &x->state, err) < 0 || cgroup_make (x->cgroup, err) < 0)
     return -1;
-  return cgroup_make (x->cgroup, err);
+  /* A systemd scope is entered by the runtime (systemd moves the pid); see drive_child. */
+  return x->cgroup->systemd ? 0 : cgroup_join_open (x->cgroup, &x->join, err);
 }
 
 /* The runtime's half of the sync protocol, from clone() to "created". */
@@ -195,7 +198,8 @@ static int drive_child (struct creation *x, bool new_userns, struct rw_error **e
     return -1;
   if (x->cgroup)
     {
-      if (cgroup_enter (x->cgroup, x->pid, err) < 0)
+      /* Otherwise the child joins by itself once it has GO (cgroup_join.c). */
+      if (x->cgroup->systemd && cgroup_enter (x->cgroup, x->pid, err) < 0)
         return -1;
       if (cgroup_apply_resources (x->cgroup, x->container_policy.resources, err) < 0)
         return rw_error_wrap (err, "linux.resources");
@@ -270,12 +274,6 @@ static void explain_child_death (struct creation *x, struct rw_error **err)
     }
   rw_error_free (&ignored);
   rw_error_wrap (err, "status %d", WIFSIGNALED (code) ? 128 + WTERMSIG (code) : WEXITSTATUS (code));
-}
-
-static pid_t clone_child (int flags)
-{
-  /* Like fork(), with new namespaces: no stack argument, the child continues here. */
-  return syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static int do_create (const struct runtime_options *ro, const struct create_options *o, struct creation *x,
@@ -370,6 +368,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .fifo_fd = x->fifo_fd,
     .console_fd = x->console_fd,
     .idmapped_trees = x->idmapped_trees,
+    .cgroup_join = &x->join,
     .no_pivot = o->no_pivot,
     .new_keyring = !o->no_new_keyring,
     .non_dumpable = policy_runtime_non_dumpable (x->config),
@@ -380,7 +379,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
     .clone_flags = new_ns & ~CLONE_NEWCGROUP,
     .unshare_flags = new_ns & CLONE_NEWCGROUP,
   };
-  x->pid = clone_child (init.clone_flags);
+  x->pid = cgroup_join_clone (init.clone_flags, &x->join);
   if (x->pid < 0)
     {
       close (pair[1]);
@@ -393,6 +392,7 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
       container_init (&init);
     }
   close (pair[1]);
+  cgroup_join_close (&x->join);
   mount_idmap_close_trees (x->idmapped_trees, x->config->n_mounts);
   x->idmapped_trees = NULL;
   x->state.pid = x->pid;
@@ -418,7 +418,8 @@ static int do_create (const struct runtime_options *ro, const struct create_opti
 static int create_keep (const struct runtime_options *ro, const struct create_options *o, struct creation *x,
                         struct rw_error **err)
 {
-  *x = (struct creation){ .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .console_peer = -1, .pid_file = o->pid_file };
+  *x = (struct creation){ .sync_fd = -1, .fifo_fd = -1, .console_fd = -1, .console_peer = -1, .pid_file = o->pid_file,
+                          .join = { .v2_dir = -1 } };
   if (do_create (ro, o, x, err) < 0)
     {
       creation_rollback (x);

@@ -102,6 +102,73 @@ static int wait_status (pid_t pid)
   return status;
 }
 
+/* Whether every line of /proc/self/cgroup (or only the cgroup2 line "0::") names `path`. */
+static bool self_in (const char *path, bool only_v2)
+{
+  FILE *f = fopen ("/proc/self/cgroup", "r");
+  char line[512];
+  int lines = 0, inside = 0;
+  while (f && fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      char *p = strchr (line, ':');
+      p = p ? strchr (p + 1, ':') : NULL;
+      if (only_v2 && strncmp (line, "0::", 3) != 0)
+        continue;
+      lines++;
+      inside += p && strcmp (p + 1, path) == 0;
+    }
+  if (f)
+    fclose (f);
+  return lines > 0 && inside == lines;
+}
+
+/* The container process's way in (cgroup_join.c): files opened by the parent, the child
+ * cloned into the cgroup2 directory and moving itself through the v1 `tasks` files. With
+ * `no_clone3`, the cgroup2 directory is not handed to clone3, so the child writes its
+ * cgroup.procs instead (the fallback for kernels or filters without clone3). */
+static void test_join (const char *root, const char *what, bool no_clone3)
+{
+  struct rw_error *err = NULL;
+  char path[64];
+  snprintf (path, sizeof path, "/runwasm-unit-join-%d", getpid ());
+  struct cgroup_create_options o = { .root = root, .cgroups_path = path, .id = "join", .manager = CGROUP_MANAGER_CGROUPFS };
+  struct cgroup *jcg = NULL;
+  tap_eq_int (cgroup_create (&o, &jcg, &err), 0, "%s: create%s%s", what, err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  if (jcg == NULL)
+    return;
+  struct cgroup_join j;
+  tap_eq_int (cgroup_join_open (jcg, &j, &err), 0, "%s: open the cgroup's files%s%s", what, err ? ": " : "",
+              err ? err->msg : "");
+  rw_error_free (&err);
+  if (no_clone3 && j.v2_dir >= 0)
+    {
+      close (j.v2_dir);
+      j.v2_dir = -1;
+    }
+  pid_t pid = cgroup_join_clone (0, &j);
+  if (pid == 0)
+    {
+      struct rw_error *cerr = NULL;
+      if (cgroup_join_self (&j, &cerr) < 0)
+        {
+          printf ("# join: %s\n", cerr->msg);
+          _exit (2);
+        }
+      _exit (self_in (path, jcg->mode == CGROUP_MODE_V2) ? 0 : 1);
+    }
+  bool has_v2 = jcg->mode != CGROUP_MODE_V1;
+  tap_ok (pid > 0 && j.v2_entered == (has_v2 && !no_clone3), "%s: cloned, %s", what,
+          !has_v2 ? "no cgroup2 hierarchy" : no_clone3 ? "the child writes cgroup.procs" : "into the cgroup2 directory");
+  cgroup_join_close (&j);
+  int status = wait_status (pid);
+  tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0, "%s: the child is in the cgroup in every hierarchy", what);
+  tap_eq_int (cgroup_destroy (jcg, &err), 0, "%s: destroy%s%s", what, err ? ": " : "", err ? err->msg : "");
+  rw_error_free (&err);
+  cgroup_free (jcg);
+}
+
 /* A cgroup2 mount used as a pure v2 root: the hybrid host's unified hierarchy. Its only
  * controller is hugetlb, but the core files (procs, freeze, events, kill) are real v2. */
 static void test_v2_on_unified (const char *unified)
@@ -259,7 +326,13 @@ int main (void)
   tap_eq_int (cgroup_destroy (cg, &err), 0, "destroying again is fine");
   cgroup_free (cg);
   cg = NULL;
+  test_join (NULL, cgroup_mode_name (mode), false);
+  test_join (NULL, cgroup_mode_name (mode), true);
   if (mode == CGROUP_MODE_HYBRID)
-    test_v2_on_unified (CGROUP_DEFAULT_ROOT "/unified");
+    {
+      test_v2_on_unified (CGROUP_DEFAULT_ROOT "/unified");
+      test_join (CGROUP_DEFAULT_ROOT "/unified", "v2", false);
+      test_join (CGROUP_DEFAULT_ROOT "/unified", "v2", true);
+    }
   return tap_done ();
 }
