@@ -1,4 +1,5 @@
 /* The state store: ids, directory creation and locking, atomic state files, status. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,23 @@ static void test_atomic_file (const char *root)
   int fd = open (path, O_RDONLY);
   tap_ok (fd >= 0 && read (fd, buf, sizeof buf - 1) == 3 && strcmp (buf, "123") == 0, "pid file content");
   close (fd);
+  /* A replacement (swapped in, the old copy unlinked) leaves only the new content. */
+  int before = open (path, O_RDONLY);
+  tap_ok (state_write_file (path, "4567", &err) == 0, "replace the pid file");
+  memset (buf, 0, sizeof buf);
+  fd = open (path, O_RDONLY);
+  tap_ok (fd >= 0 && read (fd, buf, sizeof buf - 1) == 4 && strcmp (buf, "4567") == 0, "the new content replaced the old");
+  close (fd);
+  struct stat st;
+  tap_ok (before >= 0 && fstat (before, &st) == 0 && st.st_nlink == 0, "the old file is unlinked (a reader holding it keeps its content)");
+  close (before);
+  DIR *d = opendir (root);
+  int entries = 0;
+  for (struct dirent *e; d && (e = readdir (d));)
+    entries += strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0;
+  if (d)
+    closedir (d);
+  tap_ok (entries == 1, "no temporary file is left next to it");
   tap_ok (state_write_file ("/nonexistent/dir/pid", "1", &err) < 0 && strstr (err->msg, "/nonexistent/dir/pid"),
           "an unwritable pid file names the path");
   rw_error_free (&err);
