@@ -107,3 +107,26 @@ start_pod () {
     [ "$inode" != "$HOST_INODE" ] || { echo "a process runs the host binary: $output"; return 1; }
   done
 }
+
+# How the runtime becomes its sealed copy: in place (mappings moved onto the copy, then
+# PR_SET_MM_MAP), and by execve where the kernel refuses that. /proc/self/map_files exists
+# only with CONFIG_CHECKPOINT_RESTORE, which PR_SET_MM_MAP needs.
+@test "the runtime switches to its sealed copy without a second execve" {
+  command -v strace >/dev/null || skip "needs strace"
+  [ -d /proc/self/map_files ] || skip "kernel without CONFIG_CHECKPOINT_RESTORE: the execve fallback is used"
+  run strace -f -e trace=execve,execveat,prctl -o "$BATS_TEST_TMPDIR/trace" "$RUNWASM" --root "$ROOT" run --bundle /nonexistent "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"bundle \`/nonexistent\`"* ]]
+  grep -q 'PR_SET_MM_MAP.* = 0' "$BATS_TEST_TMPDIR/trace"
+  [ "$(grep -c 'execve' "$BATS_TEST_TMPDIR/trace")" -eq 1 ]  # the one that started the host binary
+}
+
+@test "without CAP_SYS_ADMIN and CAP_CHECKPOINT_RESTORE the runtime re-executes from its sealed copy" {
+  command -v strace >/dev/null && command -v capsh >/dev/null || skip "needs strace and capsh"
+  run capsh --drop=cap_sys_admin,cap_checkpoint_restore -- -c \
+    "strace -f -e trace=execve,execveat,prctl -o '$BATS_TEST_TMPDIR/trace' '$RUNWASM' --root '$ROOT' run --bundle /nonexistent '$ID'"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"bundle \`/nonexistent\`"* ]]
+  grep -q 'PR_SET_MM_MAP.* = -1 EPERM' "$BATS_TEST_TMPDIR/trace"
+  grep -q 'execveat(.*AT_EMPTY_PATH) = 0' "$BATS_TEST_TMPDIR/trace"
+}
