@@ -164,17 +164,26 @@ struct exec_child {
   bool non_dumpable;
   int sync_fd;
   int console_fd;
+  struct cgroup_join *cgroup_join; /* empty: no cgroup, or entered by the runtime (systemd) */
 };
 
 __attribute__ ((noreturn)) static void exec_child_main (struct exec_child *c)
 {
   struct rw_error *err = NULL;
   cleanup_free char **env = NULL;
-  int keep[] = { c->sync_fd, c->console_fd };
+  size_t n_join = c->cgroup_join->n;
+  int keep[3 + n_join];
+  keep[0] = c->sync_fd, keep[1] = c->console_fd, keep[2] = c->cgroup_join->v2_dir;
+  for (size_t i = 0; i < n_join; i++)
+    keep[3 + i] = c->cgroup_join->fds[i];
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || (c->non_dumpable && prctl (PR_SET_DUMPABLE, 0) < 0)
-      || fds_close_except (3 + c->launch.n_preserved_fds, keep, 2, &err) < 0
+      || fds_close_except (3 + c->launch.n_preserved_fds, keep, 3 + n_join, &err) < 0
       || sync_expect (c->sync_fd, SYNC_GO, NULL, &err) < 0)
     goto fail;
+  /* Into the cgroup first, as the container's init does (cgroup_join.c says why by itself). */
+  if (cgroup_join_self (c->cgroup_join, &err) < 0)
+    goto fail;
+  cgroup_join_close (c->cgroup_join);
   if (process_connect_seccomp_listener (&c->launch, &err) < 0
       || namespaces_join_process (c->container_pid, ALL_NAMESPACES, &err) < 0)
     goto fail;
@@ -280,6 +289,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
       return -1;
     }
   struct cgroup *cg = NULL;
+  struct cgroup_join join = { .v2_dir = -1 };
   cleanup_free char *payload = NULL;
   cleanup_close int console_fd = -1;
   int pair[2] = { -1, -1 };
@@ -289,6 +299,8 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
   if (st->cgroup && cgroup_from_json (st->cgroup, &cg, err) < 0)
     goto out;
   if (o->cgroup && enter_sub_cgroup (cg, o->cgroup, err) < 0)
+    goto out;
+  if (cg && !cg->systemd && cgroup_join_open (cg, &join, err) < 0)
     goto out;
   if (o->console_socket && (console_fd = terminal_connect_console_socket (o->console_socket, err)) < 0)
     goto out;
@@ -300,7 +312,7 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
   /* A pid namespace is entered by the children of whoever joins it. */
   if (namespaces_join_process (st->pid, CLONE_NEWPID, err) < 0)
     goto out;
-  pid = fork ();
+  pid = cgroup_join_clone (0, &join);
   if (pid < 0)
     {
       rw_error_set (err, errno, "fork");
@@ -318,12 +330,14 @@ static int do_exec (const struct runtime_options *ro, const struct exec_options 
         .non_dumpable = policy_runtime_non_dumpable (config),
         .sync_fd = pair[1],
         .console_fd = console_fd,
+        .cgroup_join = &join,
       };
       exec_child_main (&child);
     }
   close (pair[1]);
   pair[1] = -1;
-  if (cg && cgroup_enter (cg, pid, err) < 0)
+  cgroup_join_close (&join);
+  if (cg && cg->systemd && cgroup_enter (cg, pid, err) < 0)
     goto out;
   if (sync_send (pair[0], SYNC_GO, NULL, err) < 0)
     goto out;
@@ -363,6 +377,7 @@ out:
     close (pair[0]);
   if (pair[1] >= 0)
     close (pair[1]);
+  cgroup_join_close (&join);
   cgroup_free (cg);
   process_policy_release (&pp);
   container_policy_release (&cp);
