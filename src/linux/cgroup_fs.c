@@ -119,10 +119,9 @@ static int add_hierarchy (struct cgroup_hierarchies *hs, const char *mount, cons
   return 0;
 }
 
-int cgroup_hierarchies_list (const char *root, enum cgroup_mode mode, struct cgroup_hierarchies *out,
+static int list_hierarchies (const char *root, enum cgroup_mode mode, struct cgroup_hierarchies *out,
                              struct rw_error **err)
 {
-  root = cgroup_root_or_default (root);
   *out = (struct cgroup_hierarchies){ 0 };
   if (mode == CGROUP_MODE_V2)
     return add_hierarchy (out, root, "", true, err);
@@ -150,6 +149,43 @@ int cgroup_hierarchies_list (const char *root, enum cgroup_mode mode, struct cgr
         }
     }
   return 0;
+}
+
+static int copy_hierarchies (const struct cgroup_hierarchies *from, struct cgroup_hierarchies *to, struct rw_error **err)
+{
+  *to = (struct cgroup_hierarchies){ 0 };
+  for (size_t i = 0; i < from->n; i++)
+    if (add_hierarchy (to, from->items[i].mount, from->items[i].controllers, from->items[i].v2, err) < 0)
+      {
+        cgroup_hierarchies_release (to);
+        return -1;
+      }
+  return 0;
+}
+
+/* The host's hierarchies are listed once per command: create, for one, needs them to make
+ * the directories, open them for the child, apply resources and, for `run`, remove them,
+ * and each listing stats every entry of /sys/fs/cgroup. Mounts there do not come and go
+ * while a container is created; other roots (tests' fake trees) are listed every time. */
+int cgroup_hierarchies_list (const char *root, enum cgroup_mode mode, struct cgroup_hierarchies *out,
+                             struct rw_error **err)
+{
+  static struct cgroup_hierarchies host;
+  static enum cgroup_mode host_mode;
+  static bool host_listed;
+  root = cgroup_root_or_default (root);
+  if (strcmp (root, CGROUP_DEFAULT_ROOT) != 0)
+    return list_hierarchies (root, mode, out, err);
+  if (!host_listed || host_mode != mode)
+    {
+      cgroup_hierarchies_release (&host);
+      host_listed = false;
+      if (list_hierarchies (root, mode, &host, err) < 0)
+        return -1;
+      host_listed = true;
+      host_mode = mode;
+    }
+  return copy_hierarchies (&host, out, err);
 }
 
 bool cgroup_has_controller (const char *list, const char *controller)
