@@ -503,14 +503,19 @@ static int release_init (const struct state_dir *sd, const struct container_stat
     }
 }
 
+/* `known`: the config `run` created the container with (the state's copy holds the same),
+ * or NULL to read the copy. */
 static int start_locked (const struct state_dir *sd, const struct container_state *st, enum container_status s,
-                         struct rw_error **err)
+                         const struct oci_config *known, struct rw_error **err)
 {
   if (s != STATUS_CREATED)
     return rw_error_set (err, 0, "cannot start container `%s`: it is %s, not created", st->id, state_status_name (s));
-  cleanup_config struct oci_config *config = NULL;
-  if (load_state_config (sd, st, &config, err) < 0 || release_init (sd, st, err) < 0)
+  cleanup_config struct oci_config *loaded = NULL;
+  const struct oci_config *config = known;
+  if ((config == NULL && load_state_config (sd, st, &loaded, err) < 0) || release_init (sd, st, err) < 0)
     return -1;
+  if (config == NULL)
+    config = loaded;
   log_message (LOG_LEVEL_DEBUG, "container `%s` started", st->id);
   run_hooks_warn (config, HOOK_POSTSTART, st, STATUS_RUNNING);
   return 0;
@@ -521,7 +526,7 @@ int container_start (const struct runtime_options *ro, const char *id, struct rw
   cleanup_state_dir struct state_dir *sd = NULL;
   cleanup_state struct container_state *st = NULL;
   enum container_status s;
-  if (open_checked (ro, id, &sd, &st, &s, err) < 0 || start_locked (sd, st, s, err) < 0)
+  if (open_checked (ro, id, &sd, &st, &s, err) < 0 || start_locked (sd, st, s, NULL, err) < 0)
     return rw_error_wrap (err, "start container `%s`", id);
   return 0;
 }
@@ -573,14 +578,16 @@ static void wait_until_dead (pid_t pid, unsigned long long start_time)
     }
 }
 
+/* `known` as for start_locked. */
 static int delete_locked (struct state_dir *sd, const struct container_state *st, enum container_status s,
-                          bool force, struct rw_error **err)
+                          bool force, const struct oci_config *known, struct rw_error **err)
 {
   if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
     return rw_error_set (err, 0, "container `%s` is %s: stop it first or use --force", sd->id, state_status_name (s));
-  cleanup_config struct oci_config *config = NULL;
+  cleanup_config struct oci_config *loaded = NULL;
+  const struct oci_config *config = known;
   struct rw_error *config_err = NULL;
-  if (load_state_config (sd, st, &config, &config_err) < 0)
+  if (config == NULL && load_state_config (sd, st, &loaded, &config_err) < 0)
     {
       /* A create that died early may not have written it: nothing to run then. */
       if (!force)
@@ -590,6 +597,8 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
         }
       rw_error_free (&config_err);
     }
+  if (config == NULL)
+    config = loaded;
 
   struct cgroup *cg = NULL;
   if (st->cgroup && cgroup_from_json (st->cgroup, &cg, err) < 0)
@@ -632,7 +641,8 @@ static int delete_locked (struct state_dir *sd, const struct container_state *st
   return 0;
 }
 
-int container_delete (const struct runtime_options *ro, const char *id, bool force, struct rw_error **err)
+static int delete_container (const struct runtime_options *ro, const char *id, bool force,
+                             const struct oci_config *known, struct rw_error **err)
 {
   cleanup_state_dir struct state_dir *sd = NULL;
   cleanup_state struct container_state *st = NULL;
@@ -656,9 +666,14 @@ int container_delete (const struct runtime_options *ro, const char *id, bool for
         return rw_error_wrap (err, "delete container `%s`", id);
       return 0;
     }
-  if (delete_locked (sd, st, state_status (sd, st), force, err) < 0)
+  if (delete_locked (sd, st, state_status (sd, st), force, known, err) < 0)
     return rw_error_wrap (err, "delete container `%s`", id);
   return 0;
+}
+
+int container_delete (const struct runtime_options *ro, const char *id, bool force, struct rw_error **err)
+{
+  return delete_container (ro, id, force, NULL, err);
 }
 
 int container_pause (const struct runtime_options *ro, const char *id, bool pause, struct rw_error **err)
@@ -842,7 +857,7 @@ int container_run (const struct runtime_options *ro, const struct create_options
       return rw_error_wrap (err, "run container `%s`", o->id);
     }
   enum container_status s = state_status (x.sd, &x.state);
-  if (start_locked (x.sd, &x.state, s, err) < 0)
+  if (start_locked (x.sd, &x.state, s, x.config, err) < 0)
     {
       creation_rollback (&x);
       creation_release (&x);
@@ -876,6 +891,7 @@ int container_run (const struct runtime_options *ro, const struct create_options
   if (*exit_code == 128 + SIGKILL)
     report_oom_kill (o->id, x.cgroup);
   x.pid = 0;
+  int r = o->keep ? 0 : delete_container (ro, o->id, true, x.config, err);
   creation_release (&x);
-  return o->keep ? 0 : container_delete (ro, o->id, true, err);
+  return r;
 }
