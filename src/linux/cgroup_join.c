@@ -1,8 +1,8 @@
 /* The container's process joins its cgroup by itself, without the lock a move by pid takes.
  *
  * Writing a pid into cgroup.procs (v1 or v2) takes the kernel's global threadgroup rwsem for
- * writing, and each first writer after a quiet moment waits for an RCU grace period: 5-10 ms
- * on this 2-core VM, more than the rest of a `run`. A thread that moves itself through a
+ * writing, and each first writer after a quiet moment waits for an RCU grace period: 6-11 ms
+ * on the loaded 2-core development VM, more than the rest of a `run` (docs/cgroups.md). A thread that moves itself through a
  * v1 `tasks` file ("0": the calling thread) is exempt (kernel 6.0+: nothing can exec or
  * exit under it); the freshly cloned container process has one thread, so that moves the
  * whole process. The cgroup2 hierarchy has no such file: clone3(CLONE_INTO_CGROUP) puts
@@ -36,8 +36,7 @@ void cgroup_join_close (struct cgroup_join *j)
   *j = (struct cgroup_join){ .v2_dir = -1 };
 }
 
-static int open_one (const char *dir, const char *file, int flags, int *out,
-                     struct rw_error **err)
+static int open_one (const char *dir, const char *file, int flags, int *out, struct rw_error **err)
 {
   cleanup_free char *path = NULL;
   if (asprintf (&path, "%s/%s", dir, file) < 0)
