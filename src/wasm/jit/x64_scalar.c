@@ -75,8 +75,8 @@ static void emit_minmax (fn_compiler *fc, bool dbl, bool is_max, const uint32_t 
   x64_sse_rr (b, SSE_MOVAPS, 9, 1);
   x64_vec_rr (b, mm, 9, 0);
   x64_vec_rr (b, is_max ? V_PAND : V_POR, 8, 9);
-  x64_sse_rr (b, SSE_MOVAPS, 10, 0);
-  x64_sse_rr (b, dbl ? SSE_ADDSD : SSE_ADDSS, 10, 1);
+  x64_sse_rr (b, SSE_MOVAPS, 10, 1);
+  x64_sse_rr (b, dbl ? SSE_ADDSD : SSE_ADDSS, 10, 0);
   x64_sse_rr (b, SSE_MOVAPS, 11, 0);
   x64_vec_rri (b, dbl ? V_CMPSD : V_CMPSS, 11, 1, 3); /* unordered */
   x64_vec_rr (b, V_PAND, 10, 11);

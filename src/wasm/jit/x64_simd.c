@@ -196,8 +196,8 @@ static void emit_minmax (x64_buf *b, bool dbl, bool is_max)
   vmov (b, 3, 1);
   x64_vec_rr (b, mm, 3, 0);
   x64_vec_rr (b, is_max ? V_PAND : V_POR, 2, 3);
-  vmov (b, 4, 0);
-  x64_vec_rr (b, dbl ? V_ADDPD : V_ADDPS, 4, 1);
+  vmov (b, 4, 1);
+  x64_vec_rr (b, dbl ? V_ADDPD : V_ADDPS, 4, 0);
   vmov (b, 5, 0);
   x64_vec_rri (b, dbl ? V_CMPPD : V_CMPPS, 5, 1, 3); /* unordered */
   x64_vec_rr (b, V_PAND, 4, 5);
