@@ -940,7 +940,7 @@ static bool emit_instr (fn_compiler *fc)
   x64_buf *b = fc->b;
   const uint32_t *w = fc->w;
   uint32_t id = w[0];
-  if (x64_simd_emit (fc) || x64_scalar_emit (fc))
+  if (x64_simd_emit (fc) || x64_scalar_emit (fc) || x64_bulk_emit (fc))
     return true;
   switch (id)
     {

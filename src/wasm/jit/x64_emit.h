@@ -1,6 +1,6 @@
 /* The part of the function compiler (x64_compile.c) that the instruction emitters living in
  * their own files (x64_simd.c: SIMD; x64_scalar.c: float rounding and conversions, bit
- * counts, bulk memory) may use. Internal to the backend.
+ * counts; x64_bulk.c: bulk memory, tables, references) may use. Internal to the backend.
  *
  * Rules for an emitter: read scalar slots through x64_emit_load / x64_emit_load_float (they
  * know the register copies), report every slot written (x64_emit_result, x64_emit_written),
@@ -41,5 +41,6 @@ void x64_emit_trap_if (fn_compiler *fc, x64_cc cc, wasm_trap_kind kind);
  * interpreter stub. */
 bool x64_simd_emit (fn_compiler *fc);
 bool x64_scalar_emit (fn_compiler *fc);
+bool x64_bulk_emit (fn_compiler *fc);
 
 #endif

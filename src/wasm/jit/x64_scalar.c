@@ -1,10 +1,9 @@
-/* Scalar instructions beyond x64_compile.c's core set: float min/max and rounding, the
- * trapping and saturating float->int conversions, unsigned i64->float, clz/ctz/popcnt, and
- * memory.size/fill/copy. Each gives the interpreter's result bit for bit (ops.h and
- * exec_body.h are the reference) and raises its traps with the same kinds, in the same order.
- *
- * Numeric ops keep x64_compile.c's register copies alive, so they use only the scratch
- * registers x64_emit.h allows; the memory ops end them and use rsi/rdi/rcx for rep movs. */
+/* Scalar numeric instructions beyond x64_compile.c's core set: float min/max and rounding,
+ * the trapping and saturating float->int conversions, unsigned i64->float, clz/ctz/popcnt.
+ * Each gives the interpreter's result bit for bit (ops.h and exec_body.h are the reference)
+ * and raises its traps with the same kinds, in the same order. Numeric ops keep
+ * x64_compile.c's register copies alive, so they use only the scratch registers x64_emit.h
+ * allows. */
 #include <stddef.h>
 
 #include "wasm/jit/x64_cpu.h"
@@ -204,72 +203,9 @@ static void emit_convert_u64 (fn_compiler *fc, bool dbl, const uint32_t *w)
   x64_emit_float_result (fc, dbl, w[1]);
 }
 
-/* ---- Memory ---------------------------------------------------------------------------- */
-
-/* rcx = memory 0's size in bytes. */
-static void memory_bytes (x64_buf *b, x64_reg r)
-{
-  x64_load (b, W_64, r, x64_at (INST, offsetof (wasm_instance, mem0)));
-  x64_load (b, W_64, r, x64_at (r, offsetof (wasm_memory, size)));
-}
-
-/* Trap unless start + n (both zero-extended 32-bit) <= rcx, the memory's size. */
-static void check_range (fn_compiler *fc, x64_reg start, x64_reg n)
-{
-  x64_buf *b = x64_emit_buf (fc);
-  x64_mov_rr (b, true, RDI, start);
-  x64_alu_rr (b, ALU_ADD, true, RDI, n);
-  x64_alu_rr (b, ALU_CMP, true, RDI, RCX);
-  x64_emit_trap_if (fc, CC_A, WASM_TRAP_MEMORY_OUT_OF_BOUNDS);
-}
-
-/* memory.fill [op, d, value, n]: the whole range is checked before any byte is written. */
-static void emit_memory_fill (fn_compiler *fc, const uint32_t *w)
-{
-  x64_buf *b = x64_emit_buf (fc);
-  x64_emit_load (fc, W_U32, RDX, w[1]);
-  x64_emit_load (fc, W_U32, R11, w[3]);
-  x64_emit_load (fc, W_U32, RAX, w[2]);
-  memory_bytes (b, RCX);
-  check_range (fc, RDX, R11);
-  x64_lea (b, RDI, (x64_mem){ MEMBASE, RDX, 1, 0 });
-  x64_mov_rr (b, true, RCX, R11);
-  x64_rep_stosb (b);
-}
-
-/* memory.copy [op, d, s, n], with memmove's semantics: backwards when the destination
- * overlaps the source from above. */
-static void emit_memory_copy (fn_compiler *fc, const uint32_t *w)
-{
-  x64_buf *b = x64_emit_buf (fc);
-  x64_emit_load (fc, W_U32, RDX, w[1]);
-  x64_emit_load (fc, W_U32, RAX, w[2]);
-  x64_emit_load (fc, W_U32, R11, w[3]);
-  memory_bytes (b, RCX);
-  check_range (fc, RDX, R11);
-  check_range (fc, RAX, R11);
-  x64_lea (b, RSI, (x64_mem){ MEMBASE, RAX, 1, 0 });
-  x64_lea (b, RDI, (x64_mem){ MEMBASE, RDX, 1, 0 });
-  x64_mov_rr (b, true, RCX, R11);
-  x64_mov_rr (b, true, R8, RDX);
-  x64_alu_rr (b, ALU_SUB, true, R8, RAX);
-  x64_alu_rr (b, ALU_CMP, true, R8, R11);
-  size_t forward = x64_jcc (b, CC_AE); /* d < s wraps to a large unsigned d - s */
-  x64_lea (b, RSI, (x64_mem){ RSI, RCX, 1, -1 });
-  x64_lea (b, RDI, (x64_mem){ RDI, RCX, 1, -1 });
-  x64_std (b);
-  x64_rep_movsb (b);
-  x64_cld (b);
-  size_t done = x64_jmp (b);
-  x64_patch_rel32 (b, forward, b->len);
-  x64_rep_movsb (b);
-  x64_patch_rel32 (b, done, b->len);
-}
-
 bool x64_scalar_emit (fn_compiler *fc)
 {
   const uint32_t *w = x64_emit_words (fc);
-  x64_buf *b = x64_emit_buf (fc);
   uint32_t id = w[0];
   switch (id)
     {
@@ -300,17 +236,6 @@ bool x64_scalar_emit (fn_compiler *fc)
       return true;
     case OP_f32_convert_i64_u: case OP_f64_convert_i64_u:
       emit_convert_u64 (fc, id == OP_f64_convert_i64_u, w);
-      return true;
-    case OP_memory_size: /* [op, dst] */
-      memory_bytes (b, RAX);
-      x64_shift_ri (b, SH_SHR, true, RAX, 16);
-      x64_emit_result (fc, w[1], true);
-      return true;
-    case OP_memory_fill:
-      emit_memory_fill (fc, w);
-      return true;
-    case OP_memory_copy:
-      emit_memory_copy (fc, w);
       return true;
     }
   return false;
