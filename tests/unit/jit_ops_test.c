@@ -135,19 +135,35 @@ static size_t collect_ops (op_case *ops)
       const simd_opinfo *info = simd_opinfo_get (opc);
       if (!info || info->mem_bytes || info->imm == SIMD_IMM_V128 || !info->nresults)
         continue;
-      op_case *c = &ops[n++];
-      snprintf (c->name, sizeof c->name, "%s", info->name);
-      c->nparams = info->nparams;
-      memcpy (c->params, info->params, sizeof c->params);
-      c->result = info->result;
-      c->code[c->code_len++] = 0xfd;
-      c->code[c->code_len++] = (uint8_t) (opc | 0x80);
-      c->code[c->code_len++] = (uint8_t) (opc >> 7);
-      if (info->imm == SIMD_IMM_LANE)
-        c->code[c->code_len++] = (uint8_t) (info->lanes - 1 - (opc & 1));
-      else if (info->imm == SIMD_IMM_SHUFFLE)
-        for (int i = 0; i < 16; i++)
-          c->code[c->code_len++] = (uint8_t) ((i * 7 + 3) % 32);
+      /* Shuffles: mixed bytes, bytes of one operand, 32-bit lanes of one or both (the
+       * pshufd and shufps cases of emit_shuffle). A pattern of 4 entries names 32-bit lanes. */
+      static const struct { int n; uint8_t lane[16]; } shuffles[] = {
+        { 16, { 3, 10, 17, 24, 31, 6, 13, 20, 27, 2, 9, 16, 23, 30, 5, 12 } },
+        { 16, { 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12 } },
+        { 16, { 17, 16, 19, 18, 21, 20, 23, 22, 25, 24, 27, 26, 29, 28, 31, 30 } },
+        { 16, { 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5 } },
+        { 4, { 1, 0, 3, 2 } }, { 4, { 7, 4, 5, 6 } }, { 4, { 0, 2, 5, 7 } }, { 4, { 6, 4, 1, 3 } },
+        { 4, { 2, 2, 2, 2 } }, { 4, { 0, 1, 2, 3 } }, { 4, { 0, 5, 2, 7 } },
+      };
+      size_t variants = info->imm == SIMD_IMM_SHUFFLE ? sizeof shuffles / sizeof shuffles[0] : 1;
+      for (size_t v = 0; v < variants; v++)
+        {
+          op_case *c = &ops[n++];
+          snprintf (c->name, sizeof c->name, "%s", info->name);
+          c->nparams = info->nparams;
+          memcpy (c->params, info->params, sizeof c->params);
+          c->result = info->result;
+          c->code[c->code_len++] = 0xfd;
+          c->code[c->code_len++] = (uint8_t) (opc | 0x80);
+          c->code[c->code_len++] = (uint8_t) (opc >> 7);
+          if (info->imm == SIMD_IMM_LANE)
+            c->code[c->code_len++] = (uint8_t) (info->lanes - 1 - (opc & 1));
+          for (int i = 0; info->imm == SIMD_IMM_SHUFFLE && i < 16; i++)
+            c->code[c->code_len++] = shuffles[v].n == 16 ? shuffles[v].lane[i]
+                                                          : (uint8_t) (4 * shuffles[v].lane[i / 4] + i % 4);
+          if (info->imm == SIMD_IMM_SHUFFLE)
+            snprintf (c->name, sizeof c->name, "%s %u %u %u %u ...", info->name, c->code[3], c->code[4], c->code[5], c->code[6]);
+        }
     }
   static const struct { const char *name; uint16_t opc; wasm_valtype in, in2, out; } scalar[] = {
     { "i32.clz", 0x67, WASM_I32, 0, WASM_I32 }, { "i32.ctz", 0x68, WASM_I32, 0, WASM_I32 },
@@ -301,7 +317,7 @@ int main (void)
   tap_ok (1, "no compiler on this architecture");
   return tap_done ();
 #else
-  static op_case ops[300];
+  static op_case ops[320];
   size_t n = collect_ops (ops);
   bytes mod = build_module (ops, n);
   wasm_store *s[2];

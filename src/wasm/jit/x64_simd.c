@@ -355,6 +355,70 @@ static bool emit_to_scalar (fn_compiler *fc, int opc, const uint32_t *w)
   return true;
 }
 
+/* i8x16.shuffle (a in xmm0, b in xmm1; lane indexes from the 4 immediate words, each < 32).
+ * Whole 32-bit lanes from one operand are a pshufd, two from each a shufps; bytes from one
+ * operand a pshufb; anything else a pshufb of each operand (the other's lanes zeroed by
+ * index bit 7) and an or. */
+static void emit_shuffle (x64_buf *b, const uint32_t *imm_words)
+{
+  uint8_t imm[16], dword[4];
+  bool dwords = true, only[2] = { true, true };
+  for (int i = 0; i < 16; i++)
+    {
+      imm[i] = (uint8_t) (imm_words[i / 4] >> (8 * (i % 4)));
+      only[imm[i] < 16 ? 1 : 0] = false;
+    }
+  for (int l = 0; l < 4; l++)
+    {
+      dword[l] = (uint8_t) (imm[4 * l] / 4);
+      for (int k = 0; k < 4; k++)
+        dwords &= imm[4 * l + k] == imm[4 * l] + k && imm[4 * l] % 4 == 0;
+    }
+  if (dwords)
+    {
+      bool low_a = dword[0] < 4 && dword[1] < 4, high_a = dword[2] < 4 && dword[3] < 4;
+      bool low_b = dword[0] >= 4 && dword[1] >= 4, high_b = dword[2] >= 4 && dword[3] >= 4;
+      uint8_t sel = (uint8_t) ((dword[0] & 3) | (dword[1] & 3) << 2 | (dword[2] & 3) << 4 | (dword[3] & 3) << 6);
+      if ((low_a && high_a) || (low_b && high_b))
+        {
+          x64_vec_rri (b, V_PSHUFD, 0, low_a ? 0 : 1, sel);
+          return;
+        }
+      if (low_a && high_b)
+        {
+          x64_vec_rri (b, V_SHUFPS, 0, 1, sel);
+          return;
+        }
+      if (low_b && high_a)
+        {
+          x64_vec_rri (b, V_SHUFPS, 1, 0, sel);
+          vmov (b, 0, 1);
+          return;
+        }
+    }
+  uint64_t m[2][2] = { { 0, 0 }, { 0, 0 } };
+  for (int i = 0; i < 16; i++)
+    for (int k = 0; k < 2; k++)
+      {
+        uint64_t from = imm[i] / 16 == (unsigned) k ? imm[i] % 16u : 0x80;
+        m[k][i / 8] |= from << (8 * (i % 8));
+      }
+  if (only[0] || only[1])
+    {
+      int k = only[0] ? 0 : 1;
+      const128 (b, 3, m[k][0], m[k][1]);
+      if (k)
+        vmov (b, 0, 1);
+      x64_vec_rr (b, V_PSHUFB, 0, 3);
+      return;
+    }
+  const128 (b, 3, m[0][0], m[0][1]);
+  const128 (b, 4, m[1][0], m[1][1]);
+  x64_vec_rr (b, V_PSHUFB, 0, 3);
+  x64_vec_rr (b, V_PSHUFB, 1, 4);
+  x64_vec_rr (b, V_POR, 0, 1);
+}
+
 /* Ops with a v128 result in xmm0 (operands in xmm0-xmm2); false if not compiled. */
 static bool emit_to_vector (fn_compiler *fc, int opc, const uint32_t *w)
 {
@@ -380,26 +444,9 @@ static bool emit_to_vector (fn_compiler *fc, int opc, const uint32_t *w)
     }
   switch (opc)
     {
-    case 0x0d: /* i8x16.shuffle: each operand through pshufb, lanes of the other zeroed */
-      {
-        uint8_t imm[16];
-        uint64_t m0[2] = { 0, 0 }, m1[2] = { 0, 0 };
-        for (int i = 0; i < 4; i++)
-          for (int j = 0; j < 4; j++)
-            imm[4 * i + j] = (uint8_t) (w[8 + i] >> (8 * j));
-        for (int i = 0; i < 16; i++)
-          {
-            uint64_t from0 = imm[i] < 16 ? imm[i] : 0x80, from1 = imm[i] >= 16 ? imm[i] - 16u : 0x80;
-            m0[i / 8] |= from0 << (8 * (i % 8));
-            m1[i / 8] |= from1 << (8 * (i % 8));
-          }
-        const128 (b, 3, m0[0], m0[1]);
-        const128 (b, 4, m1[0], m1[1]);
-        x64_vec_rr (b, V_PSHUFB, 0, 3);
-        x64_vec_rr (b, V_PSHUFB, 1, 4);
-        x64_vec_rr (b, V_POR, 0, 1);
-        return true;
-      }
+    case 0x0d:
+      emit_shuffle (b, w + 8);
+      return true;
     case 0x0e: /* i8x16.swizzle: indexes >= 16 get bit 7 (saturating add), which pshufb zeroes */
       splat32 (b, 2, 0x70707070);
       x64_vec_rr (b, V_PADDUSB, 1, 2);
