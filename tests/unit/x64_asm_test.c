@@ -336,7 +336,5 @@ int main (void)
   CASE ("bsf rax,QWORD PTR [rbx+0x8]", x64_vec_rm (b, V_BSF64, RAX, x64_at (RBX, 8)));
   CASE ("rep movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]", x64_rep_movsb (b));
   CASE ("rep stos BYTE PTR es:[rdi],al", x64_rep_stosb (b));
-  CASE ("std", x64_std (b));
-  CASE ("cld", x64_cld (b));
   return tap_done ();
 }

@@ -473,5 +473,3 @@ void x64_rep_stosb (x64_buf *b)
   x64_byte (b, 0xaa);
 }
 
-void x64_std (x64_buf *b) { x64_byte (b, 0xfd); }
-void x64_cld (x64_buf *b) { x64_byte (b, 0xfc); }

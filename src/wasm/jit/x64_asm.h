@@ -151,7 +151,5 @@ void x64_vec_rmi (x64_buf *b, x64_vec op, int reg, x64_mem rm, uint8_t imm);
 void x64_vec_shift (x64_buf *b, x64_vec op, int x, uint8_t count);
 void x64_rep_movsb (x64_buf *b);
 void x64_rep_stosb (x64_buf *b);
-void x64_std (x64_buf *b);
-void x64_cld (x64_buf *b);
 
 #endif

@@ -2,12 +2,12 @@
  * data.drop, table.get/set/size/fill/copy/init, elem.drop, ref.func, ref.is_null. Bounds are
  * checked for the whole range before anything is written, with the interpreter's trap kinds
  * (exec_body.h is the reference); the bytes move with rep movsb/stosb (rep stosq for table
- * fills), backwards when a copy's destination overlaps its source from above.
+ * fills), and from the end when a copy's destination overlaps its source from above.
  *
  * memory.grow and table.grow stay with the interpreter stub: they call the allocator and
  * trap with their own wording, and the stub's cost is small beside theirs. These
  * instructions end the register copies (they are not keeps_cache in x64_compile.c), so once
- * the operands are loaded rsi, rdi and r8 are free here. */
+ * the operands are loaded rsi, rdi, r8 and xmm0 are free here. */
 #include <stddef.h>
 
 #include "wasm/jit/x64_emit.h"
@@ -37,19 +37,30 @@ static void check_range (fn_compiler *fc, x64_reg start, x64_reg n, x64_reg limi
   x64_emit_trap_if (fc, CC_A, kind);
 }
 
-/* memmove of rcx bytes from rsi to rdi; d and s are the element indexes (rdx, rax). */
+/* memmove of rcx bytes from rsi to rdi; d, s and n are the element indexes and count (rdx,
+ * rax, r11). Forward it is rep movsb; an overlap from above is copied from the end in
+ * 16-byte pieces, then bytes (a backward rep movsb runs byte by byte, several times slower). */
 static void move_bytes (x64_buf *b)
 {
   x64_mov_rr (b, true, R8, RDX);
   x64_alu_rr (b, ALU_SUB, true, R8, RAX);
   x64_alu_rr (b, ALU_CMP, true, R8, R11);
   size_t forward = x64_jcc (b, CC_AE); /* d < s wraps to a large unsigned d - s */
-  x64_lea (b, RSI, (x64_mem){ RSI, RCX, 1, -1 });
-  x64_lea (b, RDI, (x64_mem){ RDI, RCX, 1, -1 });
-  x64_std (b);
-  x64_rep_movsb (b);
-  x64_cld (b);
-  size_t done = x64_jmp (b);
+  size_t wide = b->len;
+  x64_alu_ri (b, ALU_CMP, true, RCX, 16);
+  size_t narrow = x64_jcc (b, CC_B);
+  x64_alu_ri (b, ALU_SUB, true, RCX, 16);
+  x64_vec_rm (b, V_MOVDQU_LOAD, 0, (x64_mem){ RSI, RCX, 1, 0 });
+  x64_vec_rm (b, V_MOVDQU_STORE, 0, (x64_mem){ RDI, RCX, 1, 0 });
+  x64_patch_rel32 (b, x64_jmp (b), wide);
+  x64_patch_rel32 (b, narrow, b->len);
+  size_t bytes = b->len;
+  x64_test_rr (b, true, RCX, RCX);
+  size_t done = x64_jcc (b, CC_E);
+  x64_alu_ri (b, ALU_SUB, true, RCX, 1);
+  x64_load (b, W_U8, RAX, (x64_mem){ RSI, RCX, 1, 0 });
+  x64_store (b, 1, (x64_mem){ RDI, RCX, 1, 0 }, RAX);
+  x64_patch_rel32 (b, x64_jmp (b), bytes);
   x64_patch_rel32 (b, forward, b->len);
   x64_rep_movsb (b);
   x64_patch_rel32 (b, done, b->len);
