@@ -6,10 +6,12 @@
  * decoding of operands, the store-to-load round trips on dependency chains, and branches
  * and calls that are plain x86 jumps and calls.
  *
- * Instructions without an emitter here (SIMD, bulk memory, tables, float rounding and
- * conversions that need libm-exact code, ...) are run by the interpreter: the compiled code
- * calls jit_interp_op with a stub holding that one instruction and a `ret`. Control flow
- * (branches, br_table, calls, returns) is always compiled. See docs/ENGINE.md. */
+ * SIMD, the rarer scalar ops and bulk memory have their emitters in x64_simd.c,
+ * x64_scalar.c and x64_bulk.c (through x64_emit.h). Instructions without an emitter
+ * (memory.grow, table.grow, and what the CPU lacks the features for) are run by the
+ * interpreter: the compiled code calls jit_interp_op with a stub holding that one
+ * instruction and a `ret`. Control flow (branches, br_table, calls, returns) is always
+ * compiled. See docs/ENGINE.md. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
