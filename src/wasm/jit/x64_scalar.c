@@ -62,7 +62,7 @@ static bool emit_bitcount (fn_compiler *fc, int k, bool w64, const uint32_t *w)
 /* ---- Float min/max and rounding -------------------------------------------------------- */
 
 /* Ordered operands: minss both ways, or-ed (min: -0 wins) or and-ed (max: +0 wins); a NaN
- * operand gives a + b, as wasm_fminf and friends compute it. */
+ * operand gives b + a, as wasm_fminf's `a + b` is compiled. */
 static void emit_minmax (fn_compiler *fc, bool dbl, bool is_max, const uint32_t *w)
 {
   x64_buf *b = x64_emit_buf (fc);

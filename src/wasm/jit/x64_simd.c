@@ -9,9 +9,10 @@
  * sequences for the lane ops SSE lacks (unsigned compares, byte shifts, i64 abs/mul/shr_s,
  * float min/max, saturating conversions, unsigned conversions) are the usual ones (V8 and
  * Cranelift use the same); each is written so that its result is bit-identical to the
- * interpreter's op function (simd_*.c), NaN lanes included: min/max give a + b for a NaN
- * lane, like f32_min and friends. AVX2 is not used: with 128-bit lanes it would only save
- * the register copies of the two-operand forms. */
+ * interpreter's op function (simd_*.c), NaN lanes included: min/max give b + a for a NaN
+ * lane, which is how f32_min's `x + y` is compiled (the payload of a NaN + NaN follows the
+ * C compiler's operand order; tests/unit/jit_ops_test.c checks it). AVX2 is not used: with
+ * 128-bit lanes it would only save the register copies of the two-operand forms. */
 #include <stddef.h>
 
 #include "wasm/jit/x64_cpu.h"
@@ -187,7 +188,7 @@ static const un_op un_ops[256] = {
 /* ---- Everything else, one by one ------------------------------------------------------- */
 
 /* Wasm min/max (f32x4/f64x2): ordered lanes from minps both ways, or-ed (min: -0 wins) or
- * and-ed (max: +0 wins); NaN lanes are a + b, as the interpreter computes them. */
+ * and-ed (max: +0 wins); NaN lanes are b + a, as the interpreter's code computes them. */
 static void emit_minmax (x64_buf *b, bool dbl, bool is_max)
 {
   x64_vec mm = dbl ? (is_max ? V_MAXPD : V_MINPD) : (is_max ? V_MAXPS : V_MINPS);
