@@ -7,7 +7,9 @@
  * and use as scratch only rax, rcx, rdx, r11, xmm0, xmm1 and xmm8-xmm15 in numeric ops
  * (x64_compile.c keeps its register copies across those). SIMD and memory instructions end
  * the copies (compile_body forgets them after any other instruction), so their emitters may
- * also use rsi, rdi and every xmm register, once their operands are loaded. */
+ * also use rsi, rdi and every xmm register, once their operands are loaded. v128 operands
+ * are read straight from their two frame slots (X64_SLOT): this relies on every slot being
+ * in memory when such an instruction starts, as write-through guarantees today. */
 #ifndef RUNWASM_WASM_JIT_X64_EMIT_H
 #define RUNWASM_WASM_JIT_X64_EMIT_H
 
