@@ -3,6 +3,7 @@
 # The engine's tests run a second time with modules compiled to machine code
 # (RUNWASM_ENGINE=jit, x86-64 only); their TAP names get a "jit: " prefix. Not
 # wasm_limits_test: compiled frames carry no backtrace yet (docs/ENGINE.md, "Compiler tier").
+# jit_ops_test compares both engines itself; it runs once more with RUNWASM_JIT_CPU=baseline.
 set -u
 cd "$(dirname "$0")/../.."
 status=0
@@ -20,5 +21,12 @@ if [ "$(uname -m)" = x86_64 ]; then
     RUNWASM_ENGINE=jit "$t" | sed -E 's/^(not )?ok ([0-9]+) - /\1ok \2 - jit: /' || status=1
     set +o pipefail
   done
+  # The compiled ops again as an SSE2-only CPU gets them (bsr/bsf, interpreter stubs).
+  if [ -x build/tests/unit/jit_ops_test ]; then
+    echo "# build/tests/unit/jit_ops_test (RUNWASM_JIT_CPU=baseline)"
+    set -o pipefail
+    RUNWASM_JIT_CPU=baseline build/tests/unit/jit_ops_test | sed -E 's/^(not )?ok ([0-9]+) - /\1ok \2 - baseline cpu: /' || status=1
+    set +o pipefail
+  fi
 fi
 exit $status

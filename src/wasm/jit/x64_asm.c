@@ -354,3 +354,122 @@ void x64_cvtsi2s (x64_buf *b, bool dbl, bool src64, int xdst, x64_reg src)
 
 void x64_movq_xr (x64_buf *b, bool w64, int xdst, x64_reg src) { enc2 (b, 0x66, w64, 0x6e, xdst, R (src), 0); }
 void x64_movq_rx (x64_buf *b, bool w64, x64_reg dst, int xsrc) { enc2 (b, 0x66, w64, 0x7e, xsrc, R (dst), 0); }
+
+/* ---- Packed SSE and bit counts ---- */
+
+enum { MAP_0F = 1, MAP_0F38, MAP_0F3A };
+enum { VEC_W = 1, VEC_DIGIT = 2 }; /* REX.W; ModRM.reg is the /digit in `digit` */
+
+static const struct { uint8_t prefix, map, opc, flags, digit; } vec_ops[V_COUNT] = {
+#define P66(name, opc) [V_##name] = { 0x66, MAP_0F, opc, 0, 0 }
+#define P38(name, opc) [V_##name] = { 0x66, MAP_0F38, opc, 0, 0 }
+#define P3A(name, opc) [V_##name] = { 0x66, MAP_0F3A, opc, 0, 0 }
+#define PSH(name, opc, d) [V_##name] = { 0x66, MAP_0F, opc, VEC_DIGIT, d }
+  [V_MOVDQU_LOAD] = { 0xf3, MAP_0F, 0x6f, 0, 0 }, [V_MOVDQU_STORE] = { 0xf3, MAP_0F, 0x7f, 0, 0 },
+  P66 (MOVDQA, 0x6f), P66 (MOVD_LOAD, 0x6e), [V_MOVQ_LOAD] = { 0xf3, MAP_0F, 0x7e, 0, 0 },
+  [V_MOVQ_XR] = { 0x66, MAP_0F, 0x6e, VEC_W, 0 }, [V_MOVQ_RX] = { 0x66, MAP_0F, 0x7e, VEC_W, 0 },
+  P66 (PADDB, 0xfc), P66 (PADDW, 0xfd), P66 (PADDD, 0xfe), P66 (PADDQ, 0xd4),
+  P66 (PSUBB, 0xf8), P66 (PSUBW, 0xf9), P66 (PSUBD, 0xfa), P66 (PSUBQ, 0xfb),
+  P66 (PADDSB, 0xec), P66 (PADDSW, 0xed), P66 (PADDUSB, 0xdc), P66 (PADDUSW, 0xdd),
+  P66 (PSUBSB, 0xe8), P66 (PSUBSW, 0xe9), P66 (PSUBUSB, 0xd8), P66 (PSUBUSW, 0xd9),
+  P66 (PMULLW, 0xd5), P66 (PMULHW, 0xe5), P66 (PMULHUW, 0xe4), P66 (PMULUDQ, 0xf4),
+  P66 (PMADDWD, 0xf5), P66 (PAVGB, 0xe0), P66 (PAVGW, 0xe3),
+  P66 (PMINUB, 0xda), P66 (PMAXUB, 0xde), P66 (PMINSW, 0xea), P66 (PMAXSW, 0xee),
+  P66 (PCMPEQB, 0x74), P66 (PCMPEQW, 0x75), P66 (PCMPEQD, 0x76),
+  P66 (PCMPGTB, 0x64), P66 (PCMPGTW, 0x65), P66 (PCMPGTD, 0x66),
+  P66 (PAND, 0xdb), P66 (PANDN, 0xdf), P66 (POR, 0xeb), P66 (PXOR, 0xef),
+  P66 (PACKSSWB, 0x63), P66 (PACKSSDW, 0x6b), P66 (PACKUSWB, 0x67),
+  P66 (PUNPCKLBW, 0x60), P66 (PUNPCKHBW, 0x68), P66 (PUNPCKLWD, 0x61), P66 (PUNPCKHWD, 0x69),
+  P66 (PUNPCKLDQ, 0x62), P66 (PUNPCKLQDQ, 0x6c), P66 (PUNPCKHQDQ, 0x6d),
+  P66 (PSHUFD, 0x70), [V_PSHUFLW] = { 0xf2, MAP_0F, 0x70, 0, 0 }, [V_PSHUFHW] = { 0xf3, MAP_0F, 0x70, 0, 0 },
+  P66 (PMOVMSKB, 0xd7), P66 (PEXTRW, 0xc5), P66 (PINSRW, 0xc4),
+  P66 (PSLLW, 0xf1), P66 (PSLLD, 0xf2), P66 (PSLLQ, 0xf3), P66 (PSRLW, 0xd1), P66 (PSRLD, 0xd2),
+  P66 (PSRLQ, 0xd3), P66 (PSRAW, 0xe1), P66 (PSRAD, 0xe2),
+  PSH (PSRLW_I, 0x71, 2), PSH (PSRAW_I, 0x71, 4), PSH (PSLLW_I, 0x71, 6),
+  PSH (PSRLD_I, 0x72, 2), PSH (PSRAD_I, 0x72, 4), PSH (PSLLD_I, 0x72, 6),
+  PSH (PSRLQ_I, 0x73, 2), PSH (PSRLDQ_I, 0x73, 3), PSH (PSLLQ_I, 0x73, 6), PSH (PSLLDQ_I, 0x73, 7),
+  P38 (PSHUFB, 0x00), P38 (PMADDUBSW, 0x04), P38 (PMULHRSW, 0x0b),
+  P38 (PABSB, 0x1c), P38 (PABSW, 0x1d), P38 (PABSD, 0x1e),
+  P38 (PMOVSXBW, 0x20), P38 (PMOVSXWD, 0x23), P38 (PMOVSXDQ, 0x25),
+  P38 (PMOVZXBW, 0x30), P38 (PMOVZXWD, 0x33), P38 (PMOVZXDQ, 0x35),
+  P38 (PTEST, 0x17), P38 (PCMPEQQ, 0x29), P38 (PACKUSDW, 0x2b),
+  P38 (PMINSB, 0x38), P38 (PMINSD, 0x39), P38 (PMINUW, 0x3a), P38 (PMINUD, 0x3b),
+  P38 (PMAXSB, 0x3c), P38 (PMAXSD, 0x3d), P38 (PMAXUW, 0x3e), P38 (PMAXUD, 0x3f),
+  P38 (PMULLD, 0x40), P38 (PMULDQ, 0x28),
+  P3A (ROUNDPS, 0x08), P3A (ROUNDPD, 0x09), P3A (ROUNDSS, 0x0a), P3A (ROUNDSD, 0x0b), P3A (PBLENDW, 0x0e),
+  P3A (PEXTRB, 0x14), P3A (PEXTRW_M, 0x15), P3A (PEXTRD, 0x16),
+  [V_PEXTRQ] = { 0x66, MAP_0F3A, 0x16, VEC_W, 0 },
+  P3A (PINSRB, 0x20), P3A (PINSRD, 0x22), [V_PINSRQ] = { 0x66, MAP_0F3A, 0x22, VEC_W, 0 },
+  P38 (PCMPGTQ, 0x37),
+#define FP2(name, opc) [V_##name##PS] = { 0, MAP_0F, opc, 0, 0 }, [V_##name##PD] = { 0x66, MAP_0F, opc, 0, 0 }
+  FP2 (ADD, 0x58), FP2 (SUB, 0x5c), FP2 (MUL, 0x59), FP2 (DIV, 0x5e), FP2 (SQRT, 0x51),
+  FP2 (MIN, 0x5d), FP2 (MAX, 0x5f), FP2 (CMP, 0xc2), FP2 (MOVMSK, 0x50),
+  [V_MINSS] = { 0xf3, MAP_0F, 0x5d, 0, 0 }, [V_MINSD] = { 0xf2, MAP_0F, 0x5d, 0, 0 },
+  [V_MAXSS] = { 0xf3, MAP_0F, 0x5f, 0, 0 }, [V_MAXSD] = { 0xf2, MAP_0F, 0x5f, 0, 0 },
+  [V_CMPSS] = { 0xf3, MAP_0F, 0xc2, 0, 0 }, [V_CMPSD] = { 0xf2, MAP_0F, 0xc2, 0, 0 },
+  [V_ANDPS] = { 0, MAP_0F, 0x54, 0, 0 }, [V_ANDNPS] = { 0, MAP_0F, 0x55, 0, 0 },
+  [V_ORPS] = { 0, MAP_0F, 0x56, 0, 0 }, [V_XORPS] = { 0, MAP_0F, 0x57, 0, 0 },
+  [V_SHUFPS] = { 0, MAP_0F, 0xc6, 0, 0 }, [V_UNPCKLPS] = { 0, MAP_0F, 0x14, 0, 0 },
+  [V_CVTDQ2PS] = { 0, MAP_0F, 0x5b, 0, 0 }, [V_CVTTPS2DQ] = { 0xf3, MAP_0F, 0x5b, 0, 0 },
+  [V_CVTDQ2PD] = { 0xf3, MAP_0F, 0xe6, 0, 0 }, [V_CVTTPD2DQ] = { 0x66, MAP_0F, 0xe6, 0, 0 },
+  [V_CVTPS2PD] = { 0, MAP_0F, 0x5a, 0, 0 }, [V_CVTPD2PS] = { 0x66, MAP_0F, 0x5a, 0, 0 },
+  [V_CVTTSS2SI] = { 0xf3, MAP_0F, 0x2c, 0, 0 }, [V_CVTTSS2SI64] = { 0xf3, MAP_0F, 0x2c, VEC_W, 0 },
+  [V_CVTTSD2SI] = { 0xf2, MAP_0F, 0x2c, 0, 0 }, [V_CVTTSD2SI64] = { 0xf2, MAP_0F, 0x2c, VEC_W, 0 },
+#define GPR2(name, prefix, opc) [V_##name] = { prefix, MAP_0F, opc, 0, 0 }, [V_##name##64] = { prefix, MAP_0F, opc, VEC_W, 0 }
+  GPR2 (POPCNT, 0xf3, 0xb8), GPR2 (LZCNT, 0xf3, 0xbd), GPR2 (TZCNT, 0xf3, 0xbc),
+  GPR2 (BSR, 0, 0xbd), GPR2 (BSF, 0, 0xbc),
+#undef P66
+#undef P38
+#undef P3A
+#undef PSH
+#undef FP2
+#undef GPR2
+};
+
+static void vec_enc (x64_buf *b, x64_vec op, int reg, rm_t rm)
+{
+  uint8_t o[3] = { 0x0f, vec_ops[op].map == MAP_0F38 ? 0x38 : 0x3a, vec_ops[op].opc };
+  int n = 3;
+  if (vec_ops[op].map == MAP_0F)
+    {
+      o[1] = o[2];
+      n = 2;
+    }
+  if (vec_ops[op].flags & VEC_DIGIT)
+    reg = vec_ops[op].digit;
+  enc (b, vec_ops[op].prefix, vec_ops[op].flags & VEC_W, o, n, reg, rm, 0);
+}
+
+void x64_vec_rr (x64_buf *b, x64_vec op, int reg, int rm) { vec_enc (b, op, reg, R (rm)); }
+void x64_vec_rm (x64_buf *b, x64_vec op, int reg, x64_mem rm) { vec_enc (b, op, reg, M (rm)); }
+
+void x64_vec_rri (x64_buf *b, x64_vec op, int reg, int rm, uint8_t imm)
+{
+  vec_enc (b, op, reg, R (rm));
+  x64_byte (b, imm);
+}
+
+void x64_vec_rmi (x64_buf *b, x64_vec op, int reg, x64_mem rm, uint8_t imm)
+{
+  vec_enc (b, op, reg, M (rm));
+  x64_byte (b, imm);
+}
+
+void x64_vec_shift (x64_buf *b, x64_vec op, int x, uint8_t count)
+{
+  vec_enc (b, op, 0, R (x));
+  x64_byte (b, count);
+}
+
+void x64_rep_movsb (x64_buf *b)
+{
+  x64_byte (b, 0xf3);
+  x64_byte (b, 0xa4);
+}
+
+void x64_rep_stosb (x64_buf *b)
+{
+  x64_byte (b, 0xf3);
+  x64_byte (b, 0xaa);
+}
+

@@ -103,4 +103,53 @@ void x64_cvtsi2s (x64_buf *b, bool dbl, bool src64, int xdst, x64_reg src); /* c
 void x64_movq_xr (x64_buf *b, bool w64, int xdst, x64_reg src);             /* movd/movq xmm, r */
 void x64_movq_rx (x64_buf *b, bool w64, x64_reg dst, int xsrc);             /* movd/movq r, xmm */
 
+/* ---- Packed SSE (SSE2 to SSE4.2) and the bit-count instructions ----
+ * Each x64_vec names one opcode (prefix, 0F / 0F 38 / 0F 3A map, byte, REX.W, and the /digit
+ * of the shift-by-immediate group). The operands are given as ModRM fields: `reg` is the
+ * destination of most ops, but the xmm source of stores and pextr*, and the general register
+ * of pmovmskb, movmskps/pd, pextrw (C5) and cvtts*2si; `rm` the other operand. Which CPU
+ * feature each op needs is the caller's business (x64_cpu.h). */
+typedef enum x64_vec {
+  V_MOVDQU_LOAD, V_MOVDQU_STORE, V_MOVDQA, V_MOVD_LOAD, V_MOVQ_LOAD, V_MOVQ_XR, V_MOVQ_RX,
+  V_PADDB, V_PADDW, V_PADDD, V_PADDQ, V_PSUBB, V_PSUBW, V_PSUBD, V_PSUBQ,
+  V_PADDSB, V_PADDSW, V_PADDUSB, V_PADDUSW, V_PSUBSB, V_PSUBSW, V_PSUBUSB, V_PSUBUSW,
+  V_PMULLW, V_PMULHW, V_PMULHUW, V_PMULUDQ, V_PMADDWD, V_PAVGB, V_PAVGW,
+  V_PMINUB, V_PMAXUB, V_PMINSW, V_PMAXSW,
+  V_PCMPEQB, V_PCMPEQW, V_PCMPEQD, V_PCMPGTB, V_PCMPGTW, V_PCMPGTD,
+  V_PAND, V_PANDN, V_POR, V_PXOR,
+  V_PACKSSWB, V_PACKSSDW, V_PACKUSWB,
+  V_PUNPCKLBW, V_PUNPCKHBW, V_PUNPCKLWD, V_PUNPCKHWD, V_PUNPCKLDQ, V_PUNPCKLQDQ, V_PUNPCKHQDQ,
+  V_PSHUFD, V_PSHUFLW, V_PSHUFHW, V_PMOVMSKB, V_PEXTRW, V_PINSRW,
+  V_PSLLW, V_PSLLD, V_PSLLQ, V_PSRLW, V_PSRLD, V_PSRLQ, V_PSRAW, V_PSRAD, /* count in an xmm */
+  V_PSRLW_I, V_PSRAW_I, V_PSLLW_I, V_PSRLD_I, V_PSRAD_I, V_PSLLD_I,     /* count immediate */
+  V_PSRLQ_I, V_PSRLDQ_I, V_PSLLQ_I, V_PSLLDQ_I,
+  /* SSSE3 */
+  V_PSHUFB, V_PMADDUBSW, V_PMULHRSW, V_PABSB, V_PABSW, V_PABSD,
+  /* SSE4.1 */
+  V_PMOVSXBW, V_PMOVSXWD, V_PMOVSXDQ, V_PMOVZXBW, V_PMOVZXWD, V_PMOVZXDQ, V_PTEST, V_PCMPEQQ,
+  V_PACKUSDW, V_PMINSB, V_PMINSD, V_PMINUW, V_PMINUD, V_PMAXSB, V_PMAXSD, V_PMAXUW, V_PMAXUD,
+  V_PMULLD, V_PMULDQ, V_ROUNDPS, V_ROUNDPD, V_ROUNDSS, V_ROUNDSD, V_PBLENDW,
+  V_PEXTRB, V_PEXTRW_M, V_PEXTRD, V_PEXTRQ, V_PINSRB, V_PINSRD, V_PINSRQ,
+  /* SSE4.2 */
+  V_PCMPGTQ,
+  /* float lanes (SSE/SSE2) */
+  V_ADDPS, V_ADDPD, V_SUBPS, V_SUBPD, V_MULPS, V_MULPD, V_DIVPS, V_DIVPD, V_SQRTPS, V_SQRTPD,
+  V_MINPS, V_MINPD, V_MAXPS, V_MAXPD, V_MINSS, V_MINSD, V_MAXSS, V_MAXSD,
+  V_ANDPS, V_ANDNPS, V_ORPS, V_XORPS, V_CMPPS, V_CMPPD, V_CMPSS, V_CMPSD, V_SHUFPS, V_UNPCKLPS,
+  V_MOVMSKPS, V_MOVMSKPD, V_CVTDQ2PS, V_CVTTPS2DQ, V_CVTDQ2PD, V_CVTTPD2DQ, V_CVTPS2PD, V_CVTPD2PS,
+  V_CVTTSS2SI, V_CVTTSS2SI64, V_CVTTSD2SI, V_CVTTSD2SI64,
+  /* general registers: popcnt, lzcnt, tzcnt (their own CPUID bits) and the 386 bit scans */
+  V_POPCNT, V_POPCNT64, V_LZCNT, V_LZCNT64, V_TZCNT, V_TZCNT64, V_BSR, V_BSR64, V_BSF, V_BSF64,
+  V_COUNT
+} x64_vec;
+
+void x64_vec_rr (x64_buf *b, x64_vec op, int reg, int rm);
+void x64_vec_rm (x64_buf *b, x64_vec op, int reg, x64_mem rm);
+void x64_vec_rri (x64_buf *b, x64_vec op, int reg, int rm, uint8_t imm);
+void x64_vec_rmi (x64_buf *b, x64_vec op, int reg, x64_mem rm, uint8_t imm);
+/* The shift-by-immediate group (V_*_I): xmm x shifted by count. */
+void x64_vec_shift (x64_buf *b, x64_vec op, int x, uint8_t count);
+void x64_rep_movsb (x64_buf *b);
+void x64_rep_stosb (x64_buf *b);
+
 #endif

@@ -6,10 +6,12 @@
  * decoding of operands, the store-to-load round trips on dependency chains, and branches
  * and calls that are plain x86 jumps and calls.
  *
- * Instructions without an emitter here (SIMD, bulk memory, tables, float rounding and
- * conversions that need libm-exact code, ...) are run by the interpreter: the compiled code
- * calls jit_interp_op with a stub holding that one instruction and a `ret`. Control flow
- * (branches, br_table, calls, returns) is always compiled. See docs/ENGINE.md. */
+ * SIMD, the rarer scalar ops and bulk memory have their emitters in x64_simd.c,
+ * x64_scalar.c and x64_bulk.c (through x64_emit.h). Instructions without an emitter
+ * (memory.grow, table.grow, and what the CPU lacks the features for) are run by the
+ * interpreter: the compiled code calls jit_interp_op with a stub holding that one
+ * instruction and a `ret`. Control flow (branches, br_table, calls, returns) is always
+ * compiled. See docs/ENGINE.md. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 
 #include "wasm/jit/jit.h"
 #include "wasm/jit/x64_abi.h"
+#include "wasm/jit/x64_emit.h"
 #include "wasm/ops.h"
 
 #define NONE UINT32_MAX
@@ -240,6 +243,20 @@ static x64_mem mem_abs (fn_compiler *fc, x64_reg r, uint32_t k, uint32_t offset)
   return (x64_mem){ MEMBASE, r, 1, 0 };
 }
 
+/* ---- For the emitters in other files (x64_emit.h) --------------------------------------- */
+
+x64_buf *x64_emit_buf (fn_compiler *fc) { return fc->b; }
+const uint32_t *x64_emit_words (const fn_compiler *fc) { return fc->w; }
+void x64_emit_load (fn_compiler *fc, x64_width w, x64_reg r, uint32_t slot) { ld (fc, w, r, slot); }
+void x64_emit_result (fn_compiler *fc, uint32_t slot, bool upper_zero) { st_rax (fc, slot, upper_zero); }
+void x64_emit_written (fn_compiler *fc, uint32_t slot) { slot_written (fc, slot); }
+void x64_emit_trap_if (fn_compiler *fc, x64_cc cc, wasm_trap_kind kind) { trap_if (fc, cc, kind); }
+
+x64_mem x64_emit_mem (fn_compiler *fc, x64_reg r, uint32_t slot, uint32_t k, uint32_t offset)
+{
+  return mem_at (fc, r, slot, k, offset);
+}
+
 /* ---- Integer arithmetic ---------------------------------------------------------------- */
 
 enum int_op { IADD, ISUB, IMUL, IDIV_S, IDIV_U, IREM_S, IREM_U, IAND, IOR, IXOR, ISHL, ISHR_S, ISHR_U, IROTL, IROTR };
@@ -400,6 +417,9 @@ static void store_float (fn_compiler *fc, bool dbl, uint32_t dst)
   fc->xcached[x] = dst;
   x64_sse_rr (fc->b, SSE_MOVAPS, (int) (2 + x), 0);
 }
+
+void x64_emit_load_float (fn_compiler *fc, bool dbl, int xr, uint32_t slot) { ldx (fc, dbl, xr, slot); }
+void x64_emit_float_result (fn_compiler *fc, bool dbl, uint32_t slot) { store_float (fc, dbl, slot); }
 
 /* ---- Numeric instructions -------------------------------------------------------------- */
 
@@ -922,6 +942,8 @@ static bool emit_instr (fn_compiler *fc)
   x64_buf *b = fc->b;
   const uint32_t *w = fc->w;
   uint32_t id = w[0];
+  if (x64_simd_emit (fc) || x64_scalar_emit (fc) || x64_bulk_emit (fc))
+    return true;
   switch (id)
     {
     case OP_unreachable:

@@ -13,7 +13,7 @@
 bool jit_supported (void)
 {
 #if defined(__x86_64__)
-  return true; /* SSE2 is part of x86-64; nothing newer is used yet */
+  return true; /* SSE2 is part of x86-64; newer sets are asked for per instruction (x64_cpu.h) */
 #else
   return false;
 #endif
