@@ -163,5 +163,27 @@ int main (void)
   CASE ("movq xmm1,r9", x64_movq_xr (b, true, 1, R9));
   CASE ("movd eax,xmm0", x64_movq_rx (b, false, RAX, 0));
   CASE ("movq rdx,xmm12", x64_movq_rx (b, true, RDX, 12));
+  /* Pinned slots (rsi, rdi, r8-r11; xmm2-xmm15): register operands, moves between the
+   * register files, spills and reloads. */
+  CASE ("add rax,r11", x64_alu_rr (b, ALU_ADD, true, RAX, R11));
+  CASE ("cmp eax,esi", x64_alu_rr (b, ALU_CMP, false, RAX, RSI));
+  CASE ("imul eax,r10d", x64_imul_rr (b, false, RAX, R10));
+  CASE ("test r11d,r11d", x64_test_rr (b, false, R11, R11));
+  CASE ("mov r11,rax", x64_mov_rr (b, true, R11, RAX));
+  CASE ("mov ecx,edi", x64_mov_rr (b, false, RCX, RDI));
+  CASE ("movsx rax,sil", x64_movsx_rr (b, W_S8, RAX, RSI));
+  CASE ("movsx rax,r9w", x64_movsx_rr (b, W_S16, RAX, R9));
+  CASE ("movsxd rax,r11d", x64_movsx_rr (b, W_S32, RAX, R11));
+  CASE ("movq xmm14,rax", x64_movq_xr (b, true, 14, RAX));
+  CASE ("movd xmm9,eax", x64_movq_xr (b, false, 9, RAX));
+  CASE ("movq xmm0,r11", x64_movq_xr (b, true, 0, R11));
+  CASE ("movq rcx,xmm15", x64_movq_rx (b, true, RCX, 15));
+  CASE ("movd eax,xmm10", x64_movq_rx (b, false, RAX, 10));
+  CASE ("movq r10,xmm0", x64_movq_rx (b, true, R10, 0));
+  CASE ("movaps xmm13,xmm0", x64_sse_rr (b, SSE_MOVAPS, 13, 0));
+  CASE ("addsd xmm0,xmm11", x64_sse_rr (b, SSE_ADDSD, 0, 11));
+  CASE ("movsd xmm14,QWORD PTR [rbx+0x28]", x64_sse_rm (b, SSE_MOVSD_LOAD, 14, x64_at (RBX, 40)));
+  CASE ("mov r11,QWORD PTR [rbx+0x30]", x64_load (b, W_64, R11, x64_at (RBX, 48)));
+  CASE ("mov QWORD PTR [rbx+0x30],r11", x64_store (b, 8, x64_at (RBX, 48), R11));
   return tap_done ();
 }
