@@ -278,6 +278,27 @@ static void st_as (fn_compiler *fc, uint32_t slot, x64_reg r, bool is_float)
   slot_written (fc, slot);
 }
 
+/* The register holding an instruction's first operand: the slot's pinned GPR, else rax,
+ * loaded (ld). */
+static x64_reg ld_left (fn_compiler *fc, bool w64, uint32_t slot)
+{
+  int p = pinned (fc, slot);
+  if (p >= 0 && p < XMM_PIN)
+    {
+      fc->rax_slot = NONE;
+      return (x64_reg) p;
+    }
+  ld (fc, w64 ? W_64 : W_U32, RAX, slot);
+  return RAX;
+}
+
+/* The GPR slot is pinned to, or X64_NOREG. */
+static x64_reg pinned_gpr (const fn_compiler *fc, uint32_t slot)
+{
+  int p = pinned (fc, slot);
+  return p >= 0 && p < XMM_PIN ? (x64_reg) p : X64_NOREG;
+}
+
 /* Store r (the whole 64-bit value) to slot, and forget any register copy of it. */
 static void st_slot (fn_compiler *fc, uint32_t slot, x64_reg r)
 {
@@ -728,6 +749,42 @@ static bool emit_unary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a)
   return true;
 }
 
+/* dst = a OP o computed in dst's pinned GPR, for the ops x86 has in two-operand form;
+ * false (nothing emitted) if dst is not pinned to a GPR or the op is another one. */
+static bool int_op_pinned (fn_compiler *fc, enum int_op op, bool w64, uint32_t dst, uint32_t a, operand o)
+{
+  x64_buf *b = fc->b;
+  static const x64_alu alu[] = { [IADD] = ALU_ADD, [ISUB] = ALU_SUB, [IAND] = ALU_AND, [IOR] = ALU_OR, [IXOR] = ALU_XOR };
+  static const x64_shift sh[] = { [ISHL] = SH_SHL, [ISHR_S] = SH_SAR, [ISHR_U] = SH_SHR, [IROTL] = SH_ROL, [IROTR] = SH_ROR };
+  x64_reg d = pinned_gpr (fc, dst);
+  bool is_alu = op == IADD || op == ISUB || op == IAND || op == IOR || op == IXOR;
+  bool is_shift = op == ISHL || op == ISHR_S || op == ISHR_U || op == IROTL || op == IROTR;
+  if (d == X64_NOREG || !(is_alu || op == IMUL || (is_shift && o.is_imm)) || (a != dst && o.slot == dst))
+    return false;
+  if (a != dst)
+    ld (fc, w64 ? W_64 : W_U32, d, a);
+  o = slot_operand (fc, o);
+  if (is_shift)
+    x64_shift_ri (b, sh[op], w64, d, (uint8_t) (o.imm & (w64 ? 63 : 31)));
+  else if (op == IMUL)
+    {
+      if (o.is_imm || o.reg == X64_NOREG)
+        {
+          load_operand (fc, w64, RCX, o);
+          o.reg = RCX;
+        }
+      x64_imul_rr (b, w64, d, o.reg);
+    }
+  else if (o.is_imm)
+    x64_alu_ri (b, alu[op], w64, d, o.imm);
+  else if (o.reg != X64_NOREG)
+    x64_alu_rr (b, alu[op], w64, d, o.reg);
+  else
+    x64_alu_rm (b, alu[op], w64, d, o.mem);
+  slot_written (fc, dst); /* a 32-bit op zero-extended d, as an i32 slot must be */
+  return true;
+}
+
 /* Binary op: dst = a OP o (o a slot, an immediate, or linear memory addressed through rdx);
  * false if not compiled inline. */
 static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a, operand o)
@@ -738,6 +795,8 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
   int k;
   if (int_binary (opc, &op, &w64))
     {
+      if (int_op_pinned (fc, op, w64, dst, a, o))
+        return true;
       ld (fc, w64 ? W_64 : W_U32, RAX, a);
       int_op (fc, op, w64, slot_operand (fc, o));
       st_rax (fc, dst, !w64);
@@ -745,13 +804,13 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
     }
   if (int_compare (opc, &k, &w64))
     {
-      ld (fc, w64 ? W_64 : W_U32, RAX, a);
+      x64_reg l = ld_left (fc, w64, a);
       if (o.is_imm)
-        x64_alu_ri (b, ALU_CMP, w64, RAX, o.imm);
+        x64_alu_ri (b, ALU_CMP, w64, l, o.imm);
       else if (o.slot != NONE)
-        alu_slot (fc, ALU_CMP, w64, RAX, o.slot);
+        alu_slot (fc, ALU_CMP, w64, l, o.slot);
       else
-        x64_alu_rm (b, ALU_CMP, w64, RAX, o.mem);
+        x64_alu_rm (b, ALU_CMP, w64, l, o.mem);
       store_bool (fc, int_cc[k], dst);
       return true;
     }
@@ -859,27 +918,39 @@ static bool emit_numeric (fn_compiler *fc, uint32_t id)
         }
       if (!int_compare (opc, &k, &w64))
         return false;
-      ld (fc, w64 ? W_64 : W_U32, RAX, w[1]);
-      if (form == FORM_BR)
-        alu_slot (fc, ALU_CMP, w64, RAX, w[2]);
-      else
-        x64_alu_ri (b, ALU_CMP, w64, RAX, (int32_t) w[2]);
+      {
+        x64_reg l = ld_left (fc, w64, w[1]);
+        if (form == FORM_BR)
+          alu_slot (fc, ALU_CMP, w64, l, w[2]);
+        else
+          x64_alu_ri (b, ALU_CMP, w64, l, (int32_t) w[2]);
+      }
       branch (fc, int_cc[k], target_of (fc, 3));
       return true;
     case FORM_ADD_BR:
     case FORM_ADDIMM_BR_IMM:
       if (!int_compare (opc, &k, &w64))
         return false;
-      ld (fc, w64 ? W_64 : W_U32, RAX, w[2]);
-      if (form == FORM_ADD_BR)
-        alu_slot (fc, ALU_ADD, w64, RAX, w[3]);
-      else
-        x64_alu_ri (b, ALU_ADD, w64, RAX, (int32_t) w[3]);
-      st_slot (fc, w[1], RAX);
-      if (form == FORM_ADD_BR)
-        alu_slot (fc, ALU_CMP, w64, RAX, w[4]);
-      else
-        x64_alu_ri (b, ALU_CMP, w64, RAX, (int32_t) w[4]);
+      {
+        /* dst = x + y; compare dst with the bound: in dst's pinned register if it has one */
+        x64_reg d = pinned_gpr (fc, w[1]);
+        if (d == X64_NOREG || (form == FORM_ADD_BR && w[3] == w[1] && w[2] != w[1]))
+          d = RAX;
+        if (d == RAX || w[2] != w[1])
+          ld (fc, w64 ? W_64 : W_U32, d, w[2]);
+        if (form == FORM_ADD_BR)
+          alu_slot (fc, ALU_ADD, w64, d, w[3]);
+        else
+          x64_alu_ri (b, ALU_ADD, w64, d, (int32_t) w[3]);
+        if (d == RAX)
+          st_slot (fc, w[1], RAX);
+        else
+          slot_written (fc, w[1]);
+        if (form == FORM_ADD_BR)
+          alu_slot (fc, ALU_CMP, w64, d, w[4]);
+        else
+          x64_alu_ri (b, ALU_CMP, w64, d, (int32_t) w[4]);
+      }
       branch (fc, int_cc[k], target_of (fc, 5));
       return true;
     }
@@ -898,7 +969,15 @@ static void emit_load (fn_compiler *fc, uint32_t id)
   uint32_t rel = id - OP_i32_load, which = rel / LOAD_FORMS, form = rel % LOAD_FORMS;
   x64_mem m = form == ADDR_ABS ? mem_abs (fc, RDX, w[2], w[3])
                                : mem_at (fc, RDX, w[2], form == ADDR_ADDIMM ? w[4] : 0, w[3]);
-  x64_load (fc->b, load_width[which], RAX, m);
+  x64_reg d = pinned_gpr (fc, w[1]);
+  x64_load (fc->b, load_width[which], d != X64_NOREG ? d : RAX, m);
+  if (d != X64_NOREG)
+    {
+      if (load_sext64[which])
+        x64_movsx_rr (fc->b, W_S32, d, d);
+      slot_written (fc, w[1]);
+      return;
+    }
   if (load_sext64[which])
     x64_movsx_rr (fc->b, W_S32, RAX, RAX);
   st_rax (fc, w[1], false);
@@ -908,13 +987,14 @@ static void emit_store (fn_compiler *fc, uint32_t id)
 {
   const uint32_t *w = fc->w;
   uint32_t rel = id - OP_i32_store, which = rel / STORE_FORMS, form = rel % STORE_FORMS;
+  x64_reg v = RAX;
   if (form == STORE_IMM_VALUE)
     x64_mov_ri (fc->b, RAX, (uint64_t) (int64_t) (int32_t) w[2]);
   else
-    ld (fc, W_64, RAX, w[2]);
+    v = ld_left (fc, true, w[2]);
   x64_mem m = form == ADDR_ABS ? mem_abs (fc, RDX, w[1], w[3])
                                : mem_at (fc, RDX, w[1], form == ADDR_ADDIMM ? w[4] : 0, w[3]);
-  x64_store (fc->b, store_bytes[which], m, RAX);
+  x64_store (fc->b, store_bytes[which], m, v);
 }
 
 /* ---- Calls ----------------------------------------------------------------------------- */
@@ -923,6 +1003,13 @@ static void emit_moves (fn_compiler *fc, uint32_t n, const uint32_t *pairs)
 {
   for (uint32_t k = 0; k < n; k++)
     {
+      x64_reg d = pinned_gpr (fc, pairs[2 * k]);
+      if (d != X64_NOREG)
+        {
+          ld (fc, W_64, d, pairs[2 * k + 1]);
+          slot_written (fc, pairs[2 * k]);
+          continue;
+        }
       ld (fc, W_64, RAX, pairs[2 * k + 1]);
       st_slot (fc, pairs[2 * k], RAX);
     }
@@ -1190,13 +1277,20 @@ static bool emit_instr (fn_compiler *fc)
       slot_written (fc, w[1] + 1);
       return true;
     case OP_const32:
-      x64_mov_ri (b, RAX, w[2]);
-      st_rax (fc, w[1], true);
-      return true;
     case OP_const64:
-      x64_mov_ri (b, RAX, w[2] | (uint64_t) w[3] << 32);
-      st_rax (fc, w[1], false);
-      return true;
+      {
+        uint64_t v = id == OP_const32 ? w[2] : w[2] | (uint64_t) w[3] << 32;
+        x64_reg d = pinned_gpr (fc, w[1]);
+        if (d != X64_NOREG)
+          {
+            x64_mov_ri (b, d, v);
+            slot_written (fc, w[1]);
+            return true;
+          }
+        x64_mov_ri (b, RAX, v);
+        st_rax (fc, w[1], id == OP_const32);
+        return true;
+      }
     case OP_select64:
       ld (fc, W_64, RAX, w[2]);
       ld (fc, W_64, RCX, w[3]);
