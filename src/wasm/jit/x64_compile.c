@@ -1368,14 +1368,23 @@ static bool emit_instr (fn_compiler *fc)
     }
   if (id >= OP_i32_add_shl && id < OP_COUNT)
     {
+      /* dst = a OP (x SHIFT k), in dst's pinned register if it has one */
       uint32_t k = id - OP_i32_add_shl;
-      ld (fc, W_U32, RAX, w[3]);
-      x64_shift_ri (b, shifted_ops[k].shift, false, RAX, (uint8_t) w[4]);
-      x64_mov_rr (b, false, RCX, RAX);
-      ld (fc, W_U32, RAX, w[2]);
       static const x64_alu alu[] = { [IADD] = ALU_ADD, [ISUB] = ALU_SUB, [IAND] = ALU_AND, [IOR] = ALU_OR, [IXOR] = ALU_XOR };
-      x64_alu_rr (b, alu[shifted_ops[k].op], false, RAX, RCX);
-      st_rax (fc, w[1], true);
+      ld (fc, W_U32, RCX, w[3]);
+      x64_shift_ri (b, shifted_ops[k].shift, false, RCX, (uint8_t) w[4]);
+      x64_reg d = pinned_gpr (fc, w[1]);
+      if (d == X64_NOREG)
+        {
+          ld (fc, W_U32, RAX, w[2]);
+          x64_alu_rr (b, alu[shifted_ops[k].op], false, RAX, RCX);
+          st_rax (fc, w[1], true);
+          return true;
+        }
+      if (w[2] != w[1])
+        ld (fc, W_U32, d, w[2]);
+      x64_alu_rr (b, alu[shifted_ops[k].op], false, d, RCX);
+      slot_written (fc, w[1]);
       return true;
     }
   return false;
