@@ -116,6 +116,7 @@ typedef struct fn_compiler {
    * emitters with `counting` set and nothing pinned, only to weigh every slot's accesses
    * (by loop depth: `weight`) and find slots accessed as frame memory (no_pin). */
   int8_t *pin;
+  uint32_t pinned_slots[NPIN_GPR + NPIN_XMM], npinned;
   uint32_t nslots;          /* frame_slots: pin, counts and no_pin cover these */
   bool counting;
   uint64_t weight, call_weight; /* current instruction's weight; sum over calls and helpers */
@@ -328,11 +329,16 @@ static void st_rax (fn_compiler *fc, uint32_t slot, bool upper_zero)
 /* Every pinned slot to the frame / back from the frame. */
 static void pins_spill_below (fn_compiler *fc, uint32_t end)
 {
-  for (uint32_t s = 0; s < fc->nslots && s < end; s++)
-    if (fc->pin[s] >= XMM_PIN)
-      x64_sse_rm (fc->b, SSE_MOVSD_STORE, fc->pin[s] - XMM_PIN, SLOT (s));
-    else if (fc->pin[s] >= 0)
-      x64_store (fc->b, 8, SLOT (s), (x64_reg) fc->pin[s]);
+  for (uint32_t i = 0; i < fc->npinned; i++)
+    {
+      uint32_t s = fc->pinned_slots[i];
+      if (s >= end)
+        continue;
+      if (fc->pin[s] >= XMM_PIN)
+        x64_sse_rm (fc->b, SSE_MOVSD_STORE, fc->pin[s] - XMM_PIN, SLOT (s));
+      else
+        x64_store (fc->b, 8, SLOT (s), (x64_reg) fc->pin[s]);
+    }
 }
 
 static void pins_spill (fn_compiler *fc)
@@ -342,11 +348,14 @@ static void pins_spill (fn_compiler *fc)
 
 static void pins_reload (fn_compiler *fc)
 {
-  for (uint32_t s = 0; s < fc->nslots; s++)
-    if (fc->pin[s] >= XMM_PIN)
-      x64_sse_rm (fc->b, SSE_MOVSD_LOAD, fc->pin[s] - XMM_PIN, SLOT (s));
-    else if (fc->pin[s] >= 0)
-      x64_load (fc->b, W_64, (x64_reg) fc->pin[s], SLOT (s));
+  for (uint32_t i = 0; i < fc->npinned; i++)
+    {
+      uint32_t s = fc->pinned_slots[i];
+      if (fc->pin[s] >= XMM_PIN)
+        x64_sse_rm (fc->b, SSE_MOVSD_LOAD, fc->pin[s] - XMM_PIN, SLOT (s));
+      else
+        x64_load (fc->b, W_64, (x64_reg) fc->pin[s], SLOT (s));
+    }
 }
 
 /* A call, helper or stub at the current instruction: each costs a spill and a reload of
@@ -1479,10 +1488,11 @@ static bool keeps_cache (uint32_t id)
 }
 
 /* Loop depth of every word: the number of back-edges (branches to an earlier instruction)
- * whose loop body [target, branch] holds it. */
-static void compute_loop_depth (fn_compiler *fc)
+ * whose loop body [target, branch] holds it. False if there is no loop. */
+static bool compute_loop_depth (fn_compiler *fc)
 {
   const code_t *code = fc->code;
+  bool any = false;
   memset (fc->loop_depth, 0, code->nwords + 1);
   for (uint32_t at = 0; at < code->nwords; at += op_length (code->words + at))
     {
@@ -1509,7 +1519,9 @@ static void compute_loop_depth (fn_compiler *fc)
         for (uint32_t i = t; i <= at; i++)
           if (fc->loop_depth[i] < 255)
             fc->loop_depth[i]++;
+      any |= t < at;
     }
+  return any;
 }
 
 /* Choose the pinned slots from the counting pass: the heaviest slots that no instruction
@@ -1541,6 +1553,7 @@ static void choose_pins (fn_compiler *fc)
         }
       if (best == NONE)
         break;
+      fc->pinned_slots[fc->npinned++] = best;
       bool is_float = fc->weight_float[best] > fc->weight_int[best];
       if (is_float && nxmm < NPIN_XMM)
         {
@@ -1606,29 +1619,34 @@ static int compile_body (fn_compiler *fc)
         return -1;
       at += len;
     }
-  compute_loop_depth (fc);
-  /* The counting pass: nothing pinned, every pin register a cache; its code is dropped. */
-  size_t start = b->len, ncalls = fc->calls->n;
   memset (fc->pin, -1, fc->nslots);
-  memset (fc->no_pin, 0, fc->nslots);
-  memset (fc->weight_int, 0, fc->nslots * sizeof *fc->weight_int);
-  memset (fc->weight_float, 0, fc->nslots * sizeof *fc->weight_float);
-  fc->call_weight = 0;
+  fc->npinned = 0;
   fc->ncache = NPIN_GPR;
   memcpy (fc->cache_regs, pin_gprs, sizeof pin_gprs);
   fc->nxcache = NCACHE_XMM;
   for (unsigned i = 0; i < NCACHE_XMM; i++)
     fc->xcache_regs[i] = 2 + (int) i;
-  fc->counting = true;
-  emit_body (fc);
-  fc->counting = false;
-  b->len = start;
-  fc->calls->n = ncalls;
-  fc->jumps.n = 0;
-  for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
-    fc->traps[kind].n = 0;
-  memset (fc->native, 0xff, (code->nwords + 1) * sizeof *fc->native);
-  choose_pins (fc);
+  /* The counting pass, for functions with a loop (elsewhere a slot is seldom read often
+   * enough to pay for its load in the prologue and its spills): nothing pinned, every pin
+   * register a cache; its code is dropped. */
+  if (compute_loop_depth (fc))
+    {
+      size_t start = b->len, ncalls = fc->calls->n;
+      memset (fc->no_pin, 0, fc->nslots);
+      memset (fc->weight_int, 0, fc->nslots * sizeof *fc->weight_int);
+      memset (fc->weight_float, 0, fc->nslots * sizeof *fc->weight_float);
+      fc->call_weight = 0;
+      fc->counting = true;
+      emit_body (fc);
+      fc->counting = false;
+      b->len = start;
+      fc->calls->n = ncalls;
+      fc->jumps.n = 0;
+      for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
+        fc->traps[kind].n = 0;
+      memset (fc->native, 0xff, (code->nwords + 1) * sizeof *fc->native);
+      choose_pins (fc);
+    }
   emit_body (fc);
   fc->native[code->nwords] = (uint32_t) b->len;
   x64_ret (b); /* the register code ends with ret; this only guards the end of the buffer */
