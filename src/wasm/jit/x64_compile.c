@@ -81,6 +81,8 @@ static const code_t *stub_new (jit_module *jm, const uint32_t *words, uint32_t n
 static const x64_reg pin_gprs[NPIN_GPR] = { RSI, RDI, R8, R9, R10, R11 };
 static const int pin_xmms[NPIN_XMM] = { 8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 4, 3, 2 };
 #define XMM_PIN 16 /* pin[] value of xmm register x: XMM_PIN + x */
+#define TARGET 1      /* is_target[]: a forward branch lands here */
+#define TARGET_LOOP 2 /* a backward branch does: a loop head, which checks the interruption flag */
 
 typedef struct fn_compiler {
   x64_buf *b;
@@ -98,7 +100,7 @@ typedef struct fn_compiler {
   /* A one-entry register cache: an instruction that ends by storing rax to a slot leaves
    * (slot, whether rax's upper half is zero) for the next one, which may then take the value
    * from rax instead of reloading it, unless a branch lands between them. */
-  uint8_t *is_target;       /* per word: some branch lands here */
+  uint8_t *is_target;       /* per word: some branch lands here (TARGET, TARGET_LOOP bits) */
   uint32_t rax_slot, left_slot;
   bool rax_upper_zero, left_upper_zero;
   /* Write-through copies of slots in caller-saved registers, valid within a straight run of
@@ -387,8 +389,9 @@ static void check_interrupt (fn_compiler *fc)
   trap_if (fc, CC_NE, WASM_TRAP_INTERRUPTED);
 }
 
-/* Branch to instruction `target` if cc (or always, cc < 0). Backward branches are loop
- * back-edges: they check the interruption flag first. */
+/* Branch to instruction `target` if cc (or always, cc < 0). A backward branch is a loop
+ * back-edge: it lands on the interruption check at the head of the loop, so the flag is
+ * tested once per iteration (and once on entering the loop). */
 static void branch (fn_compiler *fc, int cc, uint32_t target)
 {
   x64_buf *b = fc->b;
@@ -397,11 +400,8 @@ static void branch (fn_compiler *fc, int cc, uint32_t target)
       fixup_add (&fc->jumps, cc < 0 ? x64_jmp (b) : x64_jcc (b, (x64_cc) cc), target);
       return;
     }
-  size_t skip = cc < 0 ? 0 : x64_jcc (b, (x64_cc) (cc ^ 1));
-  check_interrupt (fc);
-  x64_patch_rel32 (b, x64_jmp (b), fc->native[target]);
-  if (cc >= 0)
-    x64_patch_rel32 (b, skip, b->len);
+  /* a loop head: its code starts with the interruption check */
+  x64_patch_rel32 (b, cc < 0 ? x64_jmp (b) : x64_jcc (b, (x64_cc) cc), fc->native[target]);
 }
 
 static uint32_t target_of (fn_compiler *fc, uint32_t disp_word)
@@ -1427,7 +1427,8 @@ static void emit_prologue (fn_compiler *fc)
   pins_reload (fc);
 }
 
-/* Mark where the branches of the instruction at `at` land; -1 if one lands outside. */
+/* Mark where the branches of the instruction at `at` land (TARGET_LOOP: a backward branch,
+ * a loop head); -1 if one lands outside. */
 static int mark_targets (fn_compiler *fc, uint32_t at)
 {
   const uint32_t *w = fc->code->words + at;
@@ -1443,7 +1444,7 @@ static int mark_targets (fn_compiler *fc, uint32_t at)
           uint32_t t = at + (uint32_t) (int32_t) w[5 + 2 * i];
           if (t > fc->code->nwords)
             return -1;
-          fc->is_target[t] = 1;
+          fc->is_target[t] |= t <= at ? TARGET_LOOP : TARGET;
         }
     }
   else if (id >= OP_i32_eqz && id < OP_i32_load)
@@ -1461,7 +1462,7 @@ static int mark_targets (fn_compiler *fc, uint32_t at)
       uint32_t t = at + (uint32_t) (int32_t) w[disp[k]];
       if (t > fc->code->nwords)
         return -1;
-      fc->is_target[t] = 1;
+      fc->is_target[t] |= t <= at ? TARGET_LOOP : TARGET;
     }
   return 0;
 }
@@ -1593,6 +1594,8 @@ static void emit_body (fn_compiler *fc)
       fc->native[at] = (uint32_t) b->len;
       if (fc->is_target[at])
         cache_clear (fc);
+      if (fc->is_target[at] & TARGET_LOOP)
+        check_interrupt (fc);
       fc->rax_slot = !fc->is_target[at] && takes_cached_rax (fc->w[0]) ? fc->left_slot : NONE;
       fc->rax_upper_zero = fc->left_upper_zero;
       fc->left_slot = NONE;
