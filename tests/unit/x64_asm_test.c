@@ -185,5 +185,21 @@ int main (void)
   CASE ("movsd xmm14,QWORD PTR [rbx+0x28]", x64_sse_rm (b, SSE_MOVSD_LOAD, 14, x64_at (RBX, 40)));
   CASE ("mov r11,QWORD PTR [rbx+0x30]", x64_load (b, W_64, R11, x64_at (RBX, 48)));
   CASE ("mov QWORD PTR [rbx+0x30],r11", x64_store (b, 8, x64_at (RBX, 48), R11));
+  /* Results computed in a pinned register. */
+  CASE ("add r9d,0xffffffff", x64_alu_ri (b, ALU_ADD, false, R9, -1));
+  CASE ("xor esi,DWORD PTR [rbx+0x28]", x64_alu_rm (b, ALU_XOR, false, RSI, x64_at (RBX, 40)));
+  CASE ("imul r11d,ecx", x64_imul_rr (b, false, R11, RCX));
+  CASE ("rol ecx,0x7", x64_shift_ri (b, SH_ROL, false, RCX, 7));
+  CASE ("shl rdi,0x3", x64_shift_ri (b, SH_SHL, true, RDI, 3));
+  CASE ("xor r11d,r11d", x64_mov_ri (b, R11, 0));
+  CASE ("mov esi,0x2a", x64_mov_ri (b, RSI, 42));
+  CASE ("movzx r11d,BYTE PTR [r12+rdx*1+0x1]", x64_load (b, W_U8, R11, x64_at_index (R12, RDX, 1)));
+  CASE ("mov edi,DWORD PTR [r12+rdx*1]", x64_load (b, W_U32, RDI, x64_at_index (R12, RDX, 0)));
+  CASE ("movsxd r10,r10d", x64_movsx_rr (b, W_S32, R10, R10));
+  CASE ("mov BYTE PTR [r12+rdx*1],dil", x64_store (b, 1, x64_at_index (R12, RDX, 0), RDI));
+  CASE ("cmp r8d,0x1f", x64_alu_ri (b, ALU_CMP, false, R8, 31));
+  CASE ("addsd xmm13,xmm9", x64_sse_rr (b, SSE_ADDSD, 13, 9));
+  CASE ("mulss xmm8,xmm1", x64_sse_rr (b, SSE_MULSS, 8, 1));
+  CASE ("subsd xmm12,QWORD PTR [r12+rdx*1+0x8]", x64_sse_rm (b, SSE_SUBSD, 12, x64_at_index (R12, RDX, 8)));
   return tap_done ();
 }

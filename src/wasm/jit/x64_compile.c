@@ -824,6 +824,25 @@ static bool emit_binary (fn_compiler *fc, uint32_t opc, uint32_t dst, uint32_t a
       return true;
     }
   x64_sse sse = float_arith (opc, &dbl);
+  int dp = pinned (fc, dst);
+  if (sse != SSE_COUNT && !o.is_imm && dp >= XMM_PIN && !(a != dst && o.slot == dst))
+    {
+      /* in dst's pinned xmm register: its bits 32-63 stay those of a, clean for an f32 */
+      int d = dp - XMM_PIN, bp = o.slot != NONE ? pinned (fc, o.slot) : -1;
+      if (a != dst)
+        ldx (fc, dbl, d, a);
+      if (bp >= XMM_PIN)
+        x64_sse_rr (b, sse, d, bp - XMM_PIN);
+      else if (o.slot != NONE)
+        {
+          ldx (fc, dbl, 1, o.slot);
+          x64_sse_rr (b, sse, d, 1);
+        }
+      else
+        x64_sse_rm (b, sse, d, o.mem);
+      slot_written (fc, dst);
+      return true;
+    }
   if (sse != SSE_COUNT && !o.is_imm)
     {
       ldx (fc, dbl, 0, a);
