@@ -101,6 +101,10 @@ int main (void)
   CASE ("mov QWORD PTR [rbx+0x8],rax", x64_store (b, 8, x64_at (RBX, 8), RAX));
   CASE ("lea rbx,[rbx+0x100]", x64_lea (b, RBX, x64_at (RBX, 256)));
   CASE ("lea rax,[rbx-0x8]", x64_lea (b, RAX, x64_at (RBX, -8)));
+  CASE ("lea edx,[rsi+0x18]", x64_lea32 (b, RDX, x64_at (RSI, 24)));
+  CASE ("lea r9d,[r11-0x1]", x64_lea32 (b, R9, x64_at (R11, -1)));
+  CASE ("lea edx,[r12+0x7fffffff]", x64_lea32 (b, RDX, x64_at (R12, 0x7fffffff)));
+  CASE ("lea esi,[r13+0x0]", x64_lea32 (b, RSI, x64_at (R13, 0)));
   /* Shifts, multiply, flags to values, extensions, conditional moves. */
   CASE ("shl eax,cl", x64_shift_cl (b, SH_SHL, false, RAX));
   CASE ("sar r9,cl", x64_shift_cl (b, SH_SAR, true, R9));

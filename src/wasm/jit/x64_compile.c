@@ -233,6 +233,21 @@ static x64_reg slot_reg (fn_compiler *fc, uint32_t slot, x64_reg scratch)
   return c >= 0 ? fc->cache_regs[c] : X64_NOREG;
 }
 
+/* The GPR already holding slot (its pin or a register copy; also rax on the instruction's
+ * first access), or X64_NOREG. Emits nothing. */
+static x64_reg slot_reg_gpr (fn_compiler *fc, uint32_t slot)
+{
+  int p = pinned (fc, slot), c = cache_find (fc, slot);
+  x64_reg r = p >= 0 && p < XMM_PIN ? (x64_reg) p : p < 0 && fc->rax_slot == slot && fc->rax_upper_zero ? RAX
+            : p < 0 && c >= 0 ? fc->cache_regs[c] : X64_NOREG;
+  if (r != X64_NOREG)
+    {
+      fc->rax_slot = NONE;
+      count (fc, slot, false);
+    }
+  return r;
+}
+
 /* dst = dst OP slot */
 static void alu_slot (fn_compiler *fc, x64_alu op, bool w64, x64_reg dst, uint32_t slot)
 {
@@ -414,9 +429,15 @@ static uint32_t target_of (fn_compiler *fc, uint32_t disp_word)
 static x64_mem mem_at (fn_compiler *fc, x64_reg r, uint32_t slot, uint32_t k, uint32_t offset)
 {
   x64_buf *b = fc->b;
-  ld (fc, W_U32, r, slot);
-  if (k)
-    x64_alu_ri (b, ALU_ADD, false, r, (int32_t) k);
+  x64_reg in = k ? slot_reg_gpr (fc, slot) : X64_NOREG;
+  if (in != X64_NOREG)
+    x64_lea32 (b, r, x64_at (in, (int32_t) k)); /* wraps at 2^32 like i32.add */
+  else
+    {
+      ld (fc, W_U32, r, slot);
+      if (k)
+        x64_alu_ri (b, ALU_ADD, false, r, (int32_t) k);
+    }
   if (offset > INT32_MAX)
     {
       x64_mov_ri (b, RCX, offset);
@@ -770,6 +791,13 @@ static bool int_op_pinned (fn_compiler *fc, enum int_op op, bool w64, uint32_t d
   bool is_shift = op == ISHL || op == ISHR_S || op == ISHR_U || op == IROTL || op == IROTR;
   if (d == X64_NOREG || !(is_alu || op == IMUL || (is_shift && o.is_imm)) || (a != dst && o.slot == dst))
     return false;
+  x64_reg in = a != dst && op == IADD && o.is_imm ? slot_reg_gpr (fc, a) : X64_NOREG;
+  if (in != X64_NOREG)
+    {
+      (w64 ? x64_lea : x64_lea32) (b, d, x64_at (in, o.imm));
+      slot_written (fc, dst);
+      return true;
+    }
   if (a != dst)
     ld (fc, w64 ? W_64 : W_U32, d, a);
   o = slot_operand (fc, o);
