@@ -1,10 +1,11 @@
-/* The x86-64 backend, first step: one pass over a function's translated code (the register
- * code of compile.c: every operand is a frame slot, constants and compares already folded
- * into the instructions), emitting machine code per instruction. Every result is stored to
- * its frame slot; register copies of recent results (ld, st_rax, ldx) spare the reloads
- * within straight-line code. What the code gains over the interpreter is the dispatch, the
- * decoding of operands, the store-to-load round trips on dependency chains, and branches
- * and calls that are plain x86 jumps and calls.
+/* The x86-64 backend: emits machine code per instruction of a function's translated code
+ * (the register code of compile.c: every operand is a frame slot, constants and compares
+ * already folded into the instructions). A function's hottest slots are pinned to
+ * registers for the whole body, chosen by a first counting pass over the same emitters
+ * ("Slots" below); the other slots are stored to the frame, with register copies of recent
+ * results (ld, st_rax, ldx) sparing the reloads within straight-line code. What the code
+ * gains over the interpreter is the dispatch, the decoding of operands, most loads and
+ * stores of locals, and branches and calls that are plain x86 jumps and calls.
  *
  * Instructions without an emitter here (SIMD, bulk memory, tables, float rounding and
  * conversions that need libm-exact code, ...) are run by the interpreter: the compiled code
