@@ -82,6 +82,8 @@ static const code_t *stub_new (jit_module *jm, const uint32_t *words, uint32_t n
 static const x64_reg pin_gprs[NPIN_GPR] = { RSI, RDI, R8, R9, R10, R11 };
 static const int pin_xmms[NPIN_XMM] = { 8, 9, 10, 11, 12, 13, 14, 15, 7, 6, 5, 4, 3, 2 };
 #define XMM_PIN 16 /* pin[] value of xmm register x: XMM_PIN + x */
+#define SLOT_IN_MEMORY 1 /* slot_flags[]: some instruction reads or writes the slot as frame memory */
+#define SLOT_WRITTEN 2   /* some instruction writes the slot */
 #define TARGET 1      /* is_target[]: a forward branch lands here */
 #define TARGET_LOOP 2 /* a backward branch does: a loop head, which checks the interruption flag */
 
@@ -117,14 +119,15 @@ typedef struct fn_compiler {
   /* Slot pinning: pin[slot] is the register holding the slot for the whole body (a GPR,
    * XMM_PIN + an xmm register), or -1: the slot lives in the frame. A first pass runs the
    * emitters with `counting` set and nothing pinned, only to weigh every slot's accesses
-   * (by loop depth: `weight`) and find slots accessed as frame memory (no_pin). */
+   * (by loop depth: `weight`) and find slots accessed as frame memory and slots written
+   * (slot_flags). */
   int8_t *pin;
   uint32_t pinned_slots[NPIN_GPR + NPIN_XMM], npinned;
-  uint32_t nslots;          /* frame_slots: pin, counts and no_pin cover these */
+  uint32_t nslots;          /* frame_slots: pin, counts and slot_flags cover these */
   bool counting;
   uint64_t weight, call_weight; /* current instruction's weight; sum over calls and helpers */
   uint64_t *weight_int, *weight_float;
-  uint8_t *no_pin;
+  uint8_t *slot_flags;      /* SLOT_IN_MEMORY, SLOT_WRITTEN */
   uint8_t *loop_depth;      /* per word */
 } fn_compiler;
 
@@ -179,13 +182,15 @@ static void count (fn_compiler *fc, uint32_t slot, bool is_float)
 static x64_mem slot_mem (fn_compiler *fc, uint32_t slot)
 {
   if (fc->counting && slot < fc->nslots)
-    fc->no_pin[slot] = 1;
+    fc->slot_flags[slot] |= SLOT_IN_MEMORY;
   return SLOT (slot);
 }
 
 /* Every write to a slot outside st_rax must say so. */
 static void slot_written (fn_compiler *fc, uint32_t slot)
 {
+  if (fc->counting && slot < fc->nslots)
+    fc->slot_flags[slot] |= SLOT_WRITTEN;
   int c = cache_find (fc, slot), x = xcache_find (fc, slot);
   if (c >= 0)
     fc->cached[c] = NONE;
@@ -350,8 +355,8 @@ static void pins_spill_below (fn_compiler *fc, uint32_t end)
   for (uint32_t i = 0; i < fc->npinned; i++)
     {
       uint32_t s = fc->pinned_slots[i];
-      if (s >= end)
-        continue;
+      if (s >= end || !(fc->slot_flags[s] & SLOT_WRITTEN))
+        continue; /* a slot the body never writes still has its value in the frame */
       if (fc->pin[s] >= XMM_PIN)
         x64_sse_rm (fc->b, SSE_MOVSD_STORE, fc->pin[s] - XMM_PIN, SLOT (s));
       else
@@ -1590,7 +1595,9 @@ static void choose_pins (fn_compiler *fc)
       for (uint32_t s = 0; s < n; s++)
         {
           uint64_t wt = fc->weight_int[s] + fc->weight_float[s];
-          if (fc->pin[s] < 0 && !fc->no_pin[s] && wt > best_w && wt > 2 * fc->call_weight + 1)
+          /* each call costs a reload of the pin, and a spill if the body writes the slot */
+          uint64_t cost = (fc->slot_flags[s] & SLOT_WRITTEN ? 2 : 1) * fc->call_weight;
+          if (fc->pin[s] < 0 && !(fc->slot_flags[s] & SLOT_IN_MEMORY) && wt > best_w && wt > cost + 1)
             {
               bool is_float = fc->weight_float[s] > fc->weight_int[s];
               if ((is_float && (nxmm < NPIN_XMM || ngpr < NPIN_GPR)) || (!is_float && ngpr < NPIN_GPR))
@@ -1683,7 +1690,7 @@ static int compile_body (fn_compiler *fc)
   if (compute_loop_depth (fc))
     {
       size_t start = b->len, ncalls = fc->calls->n;
-      memset (fc->no_pin, 0, fc->nslots);
+      memset (fc->slot_flags, 0, fc->nslots);
       memset (fc->weight_int, 0, fc->nslots * sizeof *fc->weight_int);
       memset (fc->weight_float, 0, fc->nslots * sizeof *fc->weight_float);
       fc->call_weight = 0;
@@ -1734,7 +1741,7 @@ static int compile_body (fn_compiler *fc)
 /* The per-slot tables of fn_compiler, reused from function to function. */
 typedef struct slot_tables {
   int8_t *pin;
-  uint8_t *no_pin;
+  uint8_t *slot_flags;
   uint64_t *weight_int, *weight_float;
   uint32_t cap;
 } slot_tables;
@@ -1742,7 +1749,7 @@ typedef struct slot_tables {
 static void slot_tables_free (slot_tables *t)
 {
   free (t->pin);
-  free (t->no_pin);
+  free (t->slot_flags);
   free (t->weight_int);
   free (t->weight_float);
   *t = (slot_tables){ 0 };
@@ -1755,11 +1762,11 @@ static int slot_tables_reserve (slot_tables *t, uint32_t n)
   slot_tables_free (t);
   uint32_t cap = n < 64 ? 64 : n * 2;
   t->pin = malloc (cap);
-  t->no_pin = malloc (cap);
+  t->slot_flags = malloc (cap);
   t->weight_int = malloc (cap * sizeof *t->weight_int);
   t->weight_float = malloc (cap * sizeof *t->weight_float);
   t->cap = cap;
-  return t->pin && t->no_pin && t->weight_int && t->weight_float ? 0 : -1;
+  return t->pin && t->slot_flags && t->weight_int && t->weight_float ? 0 : -1;
 }
 
 static void jit_module_destroy (jit_module *jm)
@@ -1835,7 +1842,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
       jm->func_start[i] = (uint32_t) b.len;
       fn_compiler fc = { .b = &b, .m = m, .jm = jm, .func_index = m->nimported_funcs + i, .code = code,
                          .native = native, .is_target = is_target, .calls = &calls, .loop_depth = loop_depth,
-                         .nslots = code->frame_slots, .pin = st.pin, .no_pin = st.no_pin,
+                         .nslots = code->frame_slots, .pin = st.pin, .slot_flags = st.slot_flags,
                          .weight_int = st.weight_int, .weight_float = st.weight_float };
       rc = compile_body (&fc);
       free (fc.jumps.v);
