@@ -1,6 +1,7 @@
 /* Engine choice: parsing and selecting engines, which modules get machine code, and modules
  * loaded for different engines calling each other (a compiled module imports from an
- * interpreted one and the other way round), in guarded and checked stores. */
+ * interpreted one and the other way round), in guarded and checked stores; slots the
+ * compiler keeps in registers survive calls and interpreter-run instructions. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,25 @@ static int32_t run_pair (wasm_engine ce, wasm_engine ae, int32_t x, int *ok)
   return result;
 }
 
+/* pinning.wat's mix(n) under engine e (-1 if it fails). */
+static int64_t run_mix (wasm_engine e, int32_t n)
+{
+  wasm_module *m = load (e, wasm_module_pinning, wasm_module_pinning_len);
+  wasm_store *store = wasm_store_new (NULL);
+  wasm_linker *l = wasm_linker_new (store);
+  wasm_error err;
+  int64_t result = -1;
+  wasm_instance *inst = m ? wasm_linker_instantiate (l, m, &err) : NULL;
+  wasm_value arg = { .type = WASM_I32, .of.i32 = n }, r;
+  wasm_trap trap;
+  if (inst && wasm_func_call (wasm_instance_func (inst, "mix"), &arg, 1, &r, 1, &trap) == 0)
+    result = r.of.i64;
+  wasm_linker_delete (l);
+  wasm_store_delete (store);
+  wasm_module_delete (m);
+  return result;
+}
+
 int main (void)
 {
   wasm_engine e;
@@ -76,6 +96,9 @@ int main (void)
           }
     }
   unsetenv ("RUNWASM_MEMORY");
+  int64_t interp = run_mix (WASM_ENGINE_INTERP, 1000), jit = run_mix (WASM_ENGINE_JIT, 1000);
+  tap_ok (interp > 0 && jit == interp, "pinned locals through calls and interpreter-run ops: compiled %lld, interpreted %lld",
+          (long long) jit, (long long) interp);
 #else
   tap_ok (!wasm_engine_available (WASM_ENGINE_JIT), "no compiler on this architecture");
   tap_ok (wasm_engine_select (WASM_ENGINE_JIT) < 0, "selecting it fails");

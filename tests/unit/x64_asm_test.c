@@ -101,6 +101,10 @@ int main (void)
   CASE ("mov QWORD PTR [rbx+0x8],rax", x64_store (b, 8, x64_at (RBX, 8), RAX));
   CASE ("lea rbx,[rbx+0x100]", x64_lea (b, RBX, x64_at (RBX, 256)));
   CASE ("lea rax,[rbx-0x8]", x64_lea (b, RAX, x64_at (RBX, -8)));
+  CASE ("lea edx,[rsi+0x18]", x64_lea32 (b, RDX, x64_at (RSI, 24)));
+  CASE ("lea r9d,[r11-0x1]", x64_lea32 (b, R9, x64_at (R11, -1)));
+  CASE ("lea edx,[r12+0x7fffffff]", x64_lea32 (b, RDX, x64_at (R12, 0x7fffffff)));
+  CASE ("lea esi,[r13+0x0]", x64_lea32 (b, RSI, x64_at (R13, 0)));
   /* Shifts, multiply, flags to values, extensions, conditional moves. */
   CASE ("shl eax,cl", x64_shift_cl (b, SH_SHL, false, RAX));
   CASE ("sar r9,cl", x64_shift_cl (b, SH_SAR, true, R9));
@@ -336,5 +340,43 @@ int main (void)
   CASE ("bsf rax,QWORD PTR [rbx+0x8]", x64_vec_rm (b, V_BSF64, RAX, x64_at (RBX, 8)));
   CASE ("rep movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]", x64_rep_movsb (b));
   CASE ("rep stos BYTE PTR es:[rdi],al", x64_rep_stosb (b));
+  /* Pinned slots (rsi, rdi, r8-r11; xmm2-xmm15): register operands, moves between the
+   * register files, spills and reloads. */
+  CASE ("add rax,r11", x64_alu_rr (b, ALU_ADD, true, RAX, R11));
+  CASE ("cmp eax,esi", x64_alu_rr (b, ALU_CMP, false, RAX, RSI));
+  CASE ("imul eax,r10d", x64_imul_rr (b, false, RAX, R10));
+  CASE ("test r11d,r11d", x64_test_rr (b, false, R11, R11));
+  CASE ("mov r11,rax", x64_mov_rr (b, true, R11, RAX));
+  CASE ("mov ecx,edi", x64_mov_rr (b, false, RCX, RDI));
+  CASE ("movsx rax,sil", x64_movsx_rr (b, W_S8, RAX, RSI));
+  CASE ("movsx rax,r9w", x64_movsx_rr (b, W_S16, RAX, R9));
+  CASE ("movsxd rax,r11d", x64_movsx_rr (b, W_S32, RAX, R11));
+  CASE ("movq xmm14,rax", x64_movq_xr (b, true, 14, RAX));
+  CASE ("movd xmm9,eax", x64_movq_xr (b, false, 9, RAX));
+  CASE ("movq xmm0,r11", x64_movq_xr (b, true, 0, R11));
+  CASE ("movq rcx,xmm15", x64_movq_rx (b, true, RCX, 15));
+  CASE ("movd eax,xmm10", x64_movq_rx (b, false, RAX, 10));
+  CASE ("movq r10,xmm0", x64_movq_rx (b, true, R10, 0));
+  CASE ("movaps xmm13,xmm0", x64_sse_rr (b, SSE_MOVAPS, 13, 0));
+  CASE ("addsd xmm0,xmm11", x64_sse_rr (b, SSE_ADDSD, 0, 11));
+  CASE ("movsd xmm14,QWORD PTR [rbx+0x28]", x64_sse_rm (b, SSE_MOVSD_LOAD, 14, x64_at (RBX, 40)));
+  CASE ("mov r11,QWORD PTR [rbx+0x30]", x64_load (b, W_64, R11, x64_at (RBX, 48)));
+  CASE ("mov QWORD PTR [rbx+0x30],r11", x64_store (b, 8, x64_at (RBX, 48), R11));
+  /* Results computed in a pinned register. */
+  CASE ("add r9d,0xffffffff", x64_alu_ri (b, ALU_ADD, false, R9, -1));
+  CASE ("xor esi,DWORD PTR [rbx+0x28]", x64_alu_rm (b, ALU_XOR, false, RSI, x64_at (RBX, 40)));
+  CASE ("imul r11d,ecx", x64_imul_rr (b, false, R11, RCX));
+  CASE ("rol ecx,0x7", x64_shift_ri (b, SH_ROL, false, RCX, 7));
+  CASE ("shl rdi,0x3", x64_shift_ri (b, SH_SHL, true, RDI, 3));
+  CASE ("xor r11d,r11d", x64_mov_ri (b, R11, 0));
+  CASE ("mov esi,0x2a", x64_mov_ri (b, RSI, 42));
+  CASE ("movzx r11d,BYTE PTR [r12+rdx*1+0x1]", x64_load (b, W_U8, R11, x64_at_index (R12, RDX, 1)));
+  CASE ("mov edi,DWORD PTR [r12+rdx*1]", x64_load (b, W_U32, RDI, x64_at_index (R12, RDX, 0)));
+  CASE ("movsxd r10,r10d", x64_movsx_rr (b, W_S32, R10, R10));
+  CASE ("mov BYTE PTR [r12+rdx*1],dil", x64_store (b, 1, x64_at_index (R12, RDX, 0), RDI));
+  CASE ("cmp r8d,0x1f", x64_alu_ri (b, ALU_CMP, false, R8, 31));
+  CASE ("addsd xmm13,xmm9", x64_sse_rr (b, SSE_ADDSD, 13, 9));
+  CASE ("mulss xmm8,xmm1", x64_sse_rr (b, SSE_MULSS, 8, 1));
+  CASE ("subsd xmm12,QWORD PTR [r12+rdx*1+0x8]", x64_sse_rm (b, SSE_SUBSD, 12, x64_at_index (R12, RDX, 8)));
   return tap_done ();
 }

@@ -30,5 +30,7 @@ void jit_module_free (wasm_module *m);
 int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame);
 /* The signal handler's question: which function's compiled code faulted? NULL if none. */
 wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext);
+/* With RUNWASM_PERF_MAP set: the module's function symbols in /tmp/perf-PID.map (perf_map.c). */
+void jit_perf_map_write (const wasm_module *m, const jit_module *jm);
 
 #endif

@@ -8,7 +8,10 @@
  *   r14  the store: depth, call-depth limit, value-stack end, interrupt flag
  *   r15  the exec_ctx of this entry from the host: C stack limit, trap, fault jump
  * rbp is free for the code: it saves rsp around helper calls (compiled frames are only a
- * return address, so rsp has no fixed alignment). A call between compiled functions of one
+ * return address, so rsp has no fixed alignment). rsi, rdi, r8-r11 and xmm2-xmm15 hold a
+ * body's pinned slots (x64_compile.c); they are caller-saved, so every call, helper and
+ * interpreter stub is preceded by a spill of the pins to the frame and followed by a reload;
+ * rax, rcx, rdx, xmm0 and xmm1 are the emitters' scratch. A call between compiled functions of one
  * module is a direct `call`; everything else goes through jit_call. Traps call jit_raise,
  * which records the trap and siglongjmps to the entry, like a fault in guarded memory. */
 #ifndef RUNWASM_WASM_JIT_X64_ABI_H

@@ -224,6 +224,7 @@ void x64_store (x64_buf *b, unsigned bytes, x64_mem dst, x64_reg src)
 }
 
 void x64_lea (x64_buf *b, x64_reg dst, x64_mem src) { enc1 (b, true, 0x8d, dst, M (src)); }
+void x64_lea32 (x64_buf *b, x64_reg dst, x64_mem src) { enc1 (b, false, 0x8d, dst, M (src)); }
 void x64_shift_cl (x64_buf *b, x64_shift op, bool w64, x64_reg dst) { enc1 (b, w64, 0xd3, op, R (dst)); }
 
 void x64_shift_ri (x64_buf *b, x64_shift op, bool w64, x64_reg dst, uint8_t count)

@@ -72,6 +72,7 @@ void x64_mov_mi (x64_buf *b, bool w64, x64_mem dst, int32_t imm);
 void x64_load (x64_buf *b, x64_width w, x64_reg dst, x64_mem src);
 void x64_store (x64_buf *b, unsigned bytes, x64_mem dst, x64_reg src);
 void x64_lea (x64_buf *b, x64_reg dst, x64_mem src);
+void x64_lea32 (x64_buf *b, x64_reg dst, x64_mem src); /* 32-bit result: the sum wraps at 2^32 */
 void x64_shift_cl (x64_buf *b, x64_shift op, bool w64, x64_reg dst);
 void x64_shift_ri (x64_buf *b, x64_shift op, bool w64, x64_reg dst, uint8_t count);
 void x64_imul_rr (x64_buf *b, bool w64, x64_reg dst, x64_reg src);

@@ -4,12 +4,12 @@
  *
  * Rules for an emitter: read scalar slots through x64_emit_load / x64_emit_load_float (they
  * know the register copies), report every slot written (x64_emit_result, x64_emit_written),
- * and use as scratch only rax, rcx, rdx, r11, xmm0, xmm1 and xmm8-xmm15 in numeric ops
- * (x64_compile.c keeps its register copies across those). SIMD and memory instructions end
- * the copies (compile_body forgets them after any other instruction), so their emitters may
- * also use rsi, rdi and every xmm register, once their operands are loaded. v128 operands
- * are read straight from their two frame slots (X64_SLOT): this relies on every slot being
- * in memory when such an instruction starts, as write-through guarantees today. */
+ * and use as scratch rax, rcx, rdx, r11, xmm0, xmm1 and xmm8-xmm15; once its operands are
+ * loaded, also rsi, rdi and every xmm register. That is safe because a function holding
+ * any instruction of these emitters pins no slot to a register and keeps no register copy
+ * in r11 (uses_scratch_emitters in x64_compile.c: list a new clobbering instruction there),
+ * and the copies are forgotten after each such instruction. v128 operands are read
+ * straight from their two frame slots (X64_SLOT), which are in memory for the same reason. */
 #ifndef RUNWASM_WASM_JIT_X64_EMIT_H
 #define RUNWASM_WASM_JIT_X64_EMIT_H
 
