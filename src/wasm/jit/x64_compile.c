@@ -679,7 +679,7 @@ static void stx (fn_compiler *fc, bool dbl, uint32_t dst, bool clean)
 }
 
 void x64_emit_load_float (fn_compiler *fc, bool dbl, int xr, uint32_t slot) { ldx (fc, dbl, xr, slot); }
-void x64_emit_float_result (fn_compiler *fc, bool dbl, uint32_t slot) { store_float (fc, dbl, slot); }
+void x64_emit_float_result (fn_compiler *fc, bool dbl, uint32_t slot) { stx (fc, dbl, slot, false); }
 
 /* ---- Numeric instructions -------------------------------------------------------------- */
 
