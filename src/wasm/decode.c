@@ -654,6 +654,9 @@ static int section_elements (reader *r, wasm_module *m)
   return 0;
 }
 
+/* Every body is validated now. A lazy module keeps a copy of the section and translates a
+ * body on its first call (code_translate); otherwise each is translated right away, read
+ * from the caller's bytes. */
 static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
 {
   uint32_t n;
@@ -662,20 +665,38 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
   if (n != m->nfuncs - m->nimported_funcs)
     return MALFORMED (r, "function and code section have inconsistent lengths");
   *ncodes = n;
+  m->lazy = wasm_compile_selected () == WASM_COMPILE_LAZY;
+  const uint8_t *start = r->p;
+  if (m->lazy)
+    {
+      if (!(m->code_bytes = malloc ((size_t) (r->end - start) + 1)))
+        return module_error (r->err, WASM_ERR_RESOURCE, "out of memory");
+      memcpy (m->code_bytes, start, (size_t) (r->end - start));
+    }
+  else
+    m->code_bytes = (uint8_t *) start;
+  m->code_bytes_offset = (size_t) (start - r->file_start);
   compile_scratch scratch = { 0 };
   int rc = 0;
   for (uint32_t i = 0; i < n && rc == 0; i++)
     {
       uint32_t size;
       const uint8_t *body;
+      code_t *code = &m->codes[i];
       rc = read_u32 (r, &size);
       if (rc == 0)
         rc = read_bytes (r, size, &body);
-      if (rc == 0)
-        rc = compile_function (m, m->nimported_funcs + i, body, size, (size_t) (body - r->file_start),
-                               &scratch, r->err);
+      if (rc < 0)
+        break;
+      code->body_at = (uint32_t) (body - start);
+      code->body_len = size;
+      code->words = (uint32_t *) code_untranslated;
+      rc = compile_function (m, m->nimported_funcs + i, m->lazy ? COMPILE_VALIDATE : COMPILE_KEEP, &scratch, code,
+                             r->err);
     }
   compile_scratch_free (&scratch);
+  if (!m->lazy)
+    m->code_bytes = NULL;
   return rc;
 }
 
@@ -760,6 +781,11 @@ void module_free_contents (wasm_module *m)
   free (m->imports);
   free (m->func_type);
   free (m->codes);
+  if (m->lazy)
+    free (m->code_bytes);
+  if (m->translate_scratch)
+    compile_scratch_free (m->translate_scratch);
+  free (m->translate_scratch);
   for (code_chunk *c = m->code_chunks, *next; c; c = next)
     {
       next = c->next;

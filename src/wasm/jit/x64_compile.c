@@ -23,9 +23,6 @@
 #define NONE UINT32_MAX
 #define SLOT(i) x64_at (FP, (int32_t) ((i) * 8))
 
-typedef struct fixup { size_t at; uint32_t target; } fixup;
-typedef struct fixups { fixup *v; size_t n, cap; bool oom; } fixups;
-
 static void fixup_add (fixups *f, size_t at, uint32_t target)
 {
   if (f->n == f->cap)
@@ -1213,16 +1210,24 @@ static int compile_body (fn_compiler *fc)
 
 /* ---- The module ------------------------------------------------------------------------ */
 
-static void jit_module_destroy (jit_module *jm)
+void x64_stubs_free (jit_module *jm)
 {
-  if (jm->code)
-    munmap (jm->code, jm->map_size);
-  free (jm->func_start);
   for (stub_block *s = jm->stubs, *next; s; s = next)
     {
       next = s->next;
       free (s);
     }
+}
+
+static void jit_module_destroy (jit_module *jm)
+{
+  if (jm->lazy)
+    jit_lazy_free (jm);
+  else if (jm->code)
+    munmap (jm->code, jm->map_size);
+  free (jm->func_start);
+  free (jm->placed_func);
+  x64_stubs_free (jm);
   free (jm);
 }
 
@@ -1233,6 +1238,46 @@ void jit_module_free (wasm_module *m)
   m->jit = NULL;
 }
 
+int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_index, const code_t *code,
+                          x64_buf *b, fixups *calls, x64_scratch *s, size_t *start)
+{
+  if (code->frame_slots > (INT32_MAX / 8) - 16)
+    return -1;
+  if (code->nwords + 1 > s->cap)
+    {
+      s->cap = (code->nwords + 1) * 2;
+      free (s->native);
+      free (s->is_target);
+      s->native = malloc (s->cap * sizeof *s->native);
+      s->is_target = malloc (s->cap);
+      if (!s->native || !s->is_target)
+        {
+          s->cap = 0;
+          return -2;
+        }
+    }
+  memset (s->native, 0xff, (code->nwords + 1) * sizeof *s->native);
+  memset (s->is_target, 0, code->nwords + 1);
+  while (b->len % 16)
+    x64_byte (b, 0xcc);
+  *start = b->len;
+  fn_compiler fc = { .b = b, .m = m, .jm = jm, .func_index = func_index, .code = code,
+                     .native = s->native, .is_target = s->is_target, .calls = calls };
+  int rc = compile_body (&fc);
+  free (fc.jumps.v);
+  for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
+    free (fc.traps[k].v);
+  if (rc == 0 && b->len > INT32_MAX)
+    rc = -1;
+  return rc;
+}
+
+void x64_scratch_free (x64_scratch *s)
+{
+  free (s->native);
+  free (s->is_target);
+}
+
 int jit_compile_module (wasm_module *m, wasm_error *err)
 {
   if (!jit_supported ())
@@ -1241,57 +1286,29 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
    * forbid new executable mappings once the workload runs. */
   if (!jit_entry_trampoline ())
     return module_error (err, WASM_ERR_RESOURCE, "cannot map the machine code's entry trampoline");
+  if (m->lazy)
+    return jit_lazy_prepare (m, err);
   uint32_t ndefined = m->nfuncs - m->nimported_funcs;
   jit_module *jm = calloc (1, sizeof *jm);
   x64_buf b = { 0 };
   fixups calls = { 0 };
-  uint32_t *native = NULL;
-  uint8_t *is_target = NULL;
-  uint32_t native_cap = 0;
+  x64_scratch scratch = { 0 };
   int rc = -2;
-  if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start)))
+  if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start))
+      || !(jm->placed_func = calloc (ndefined + 1, sizeof *jm->placed_func)))
     goto out;
-  jm->nfuncs = ndefined;
   size_t words = 0;
   for (uint32_t i = 0; i < ndefined; i++)
     words += m->codes[i].nwords;
   x64_reserve (&b, words * 5 + 4096); /* machine code is about the register code's size */
   for (uint32_t i = 0; i < ndefined; i++)
     {
-      const code_t *code = &m->codes[i];
-      if (code->frame_slots > (INT32_MAX / 8) - 16)
-        {
-          rc = -1;
-          goto out;
-        }
-      if (code->nwords + 1 > native_cap)
-        {
-          native_cap = (code->nwords + 1) * 2;
-          free (native);
-          free (is_target);
-          native = malloc (native_cap * sizeof *native);
-          is_target = malloc (native_cap);
-          if (!native || !is_target)
-            goto out;
-        }
-      memset (native, 0xff, (code->nwords + 1) * sizeof *native);
-      memset (is_target, 0, code->nwords + 1);
-      while (b.len % 16)
-        x64_byte (&b, 0xcc);
-      jm->func_start[i] = (uint32_t) b.len;
-      fn_compiler fc = { .b = &b, .m = m, .jm = jm, .func_index = m->nimported_funcs + i, .code = code,
-                         .native = native, .is_target = is_target, .calls = &calls };
-      rc = compile_body (&fc);
-      free (fc.jumps.v);
-      for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
-        free (fc.traps[k].v);
+      size_t start;
+      rc = x64_compile_function (m, jm, m->nimported_funcs + i, &m->codes[i], &b, &calls, &scratch, &start);
       if (rc < 0)
         goto out;
-      if (b.len > INT32_MAX)
-        {
-          rc = -1;
-          goto out;
-        }
+      jm->func_start[i] = (uint32_t) start;
+      jm->placed_func[i] = i;
     }
   rc = -2;
   if (b.oom || calls.oom)
@@ -1313,6 +1330,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
     goto out;
   for (uint32_t i = 0; i < ndefined; i++)
     m->codes[i].jit_entry = jm->code + jm->func_start[i];
+  jm->nplaced = ndefined;
   m->jit = jm;
   jm = NULL;
   rc = 0;
@@ -1321,8 +1339,7 @@ out:
     jit_module_destroy (jm);
   x64_buf_free (&b);
   free (calls.v);
-  free (native);
-  free (is_target);
+  x64_scratch_free (&scratch);
   if (rc == -1)
     return 0; /* something this backend cannot compile: the module stays interpreted */
   if (rc < 0)
