@@ -677,6 +677,7 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
     m->code_bytes = (uint8_t *) start;
   m->code_bytes_offset = (size_t) (start - r->file_start);
   compile_scratch scratch = { 0 };
+  validate_scratch quick = { 0 };
   int rc = 0;
   for (uint32_t i = 0; i < n && rc == 0; i++)
     {
@@ -691,10 +692,12 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
       code->body_at = (uint32_t) (body - start);
       code->body_len = size;
       code->words = (uint32_t *) code_untranslated;
-      rc = compile_function (m, m->nimported_funcs + i, m->lazy ? COMPILE_VALIDATE : COMPILE_KEEP, &scratch, code,
-                             r->err);
+      if (!m->lazy || !validate_fast (m, m->nimported_funcs + i, &quick, code))
+        rc = compile_function (m, m->nimported_funcs + i, m->lazy ? COMPILE_VALIDATE : COMPILE_KEEP, &scratch, code,
+                               r->err);
     }
   compile_scratch_free (&scratch);
+  validate_scratch_free (&quick);
   if (!m->lazy)
     m->code_bytes = NULL;
   return rc;

@@ -313,6 +313,19 @@ typedef enum compile_mode { COMPILE_VALIDATE, COMPILE_KEEP, COMPILE_TEMPORARY } 
 int compile_function (wasm_module *m, uint32_t func_index, compile_mode mode, compile_scratch *scratch,
                       code_t *out, wasm_error *err);
 void compile_scratch_free (compile_scratch *scratch);
+/* Buffers validate_fast reuses from one function to the next. */
+typedef struct validate_scratch {
+  uint16_t *vals;
+  uint8_t *local_type;
+  uint32_t vals_cap, locals_cap;
+  struct block *blocks;
+  uint32_t blocks_cap;
+} validate_scratch;
+
+/* Lazy loading's quick check of a body (validate.c): true if it is valid, with its frame
+ * layout in *out; false if compile.c must decide (COMPILE_VALIDATE), with its messages. */
+bool validate_fast (const wasm_module *m, uint32_t func_index, validate_scratch *s, code_t *out);
+void validate_scratch_free (validate_scratch *s);
 /* Translate a lazily loaded function if no one did yet (any thread; once). -1: out of memory. */
 int code_translate (wasm_module *m, uint32_t func_index);
 void module_free_contents (wasm_module *m);
