@@ -656,7 +656,9 @@ static int section_elements (reader *r, wasm_module *m)
 
 /* Every body is validated now. A lazy module keeps a copy of the section and translates a
  * body on its first call (code_translate); otherwise each is translated right away, read
- * from the caller's bytes. */
+ * from the caller's bytes. The copy is made body by body, just before validating it from
+ * the copy: the bytes are read from memory once, not twice (a large module's section is
+ * larger than the caches). */
 static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
 {
   uint32_t n;
@@ -667,11 +669,17 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
   *ncodes = n;
   m->lazy = wasm_compile_selected () == WASM_COMPILE_LAZY;
   const uint8_t *start = r->p;
+  size_t copied = 0;
   if (m->lazy)
     {
-      if (!(m->code_bytes = malloc ((size_t) (r->end - start) + 1)))
-        return module_error (r->err, WASM_ERR_RESOURCE, "out of memory");
-      memcpy (m->code_bytes, start, (size_t) (r->end - start));
+      m->code_bytes_len = (size_t) (r->end - start) + 1;
+      m->code_bytes = mmap (NULL, m->code_bytes_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m->code_bytes == MAP_FAILED)
+        {
+          m->code_bytes = NULL;
+          return module_error (r->err, WASM_ERR_RESOURCE, "out of memory");
+        }
+      madvise (m->code_bytes, m->code_bytes_len, MADV_HUGEPAGE); /* fewer page faults while copying */
     }
   else
     m->code_bytes = (uint8_t *) start;
@@ -692,6 +700,11 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
       code->body_at = (uint32_t) (body - start);
       code->body_len = size;
       code->words = (uint32_t *) code_untranslated;
+      if (m->lazy)
+        {
+          memcpy (m->code_bytes + copied, start + copied, (size_t) (r->p - start) - copied);
+          copied = (size_t) (r->p - start);
+        }
       if (!m->lazy || !validate_fast (m, m->nimported_funcs + i, &quick, code))
         rc = compile_function (m, m->nimported_funcs + i, m->lazy ? COMPILE_VALIDATE : COMPILE_KEEP, &scratch, code,
                                r->err);
@@ -784,8 +797,8 @@ void module_free_contents (wasm_module *m)
   free (m->imports);
   free (m->func_type);
   free (m->codes);
-  if (m->lazy)
-    free (m->code_bytes);
+  if (m->lazy && m->code_bytes)
+    munmap (m->code_bytes, m->code_bytes_len);
   if (m->translate_scratch)
     compile_scratch_free (m->translate_scratch);
   free (m->translate_scratch);

@@ -155,7 +155,7 @@ struct wasm_module {
    * call), their offset in the module file, and the translator's state, under the lock. */
   bool lazy;
   uint8_t *code_bytes;
-  size_t code_bytes_offset;
+  size_t code_bytes_len, code_bytes_offset;
   pthread_mutex_t translate_lock;
   struct compile_scratch *translate_scratch;
 };

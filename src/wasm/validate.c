@@ -2,8 +2,9 @@
  *
  * Loading a module lazily validates every body but translates none, and compile.c's
  * validator carries the translator's state (slots, lazy locals, peepholes) even when it emits
- * nothing. This loop keeps only what validation needs: a byte per operand (its type) and a
- * few words per block. It knows the common instructions (control flow with empty or
+ * nothing. This loop keeps only what validation needs: the type of each operand and a few
+ * words per block, in local variables of one threaded loop (a jump per handler: the
+ * opcode is the least predictable branch). It knows the common instructions (control flow with empty or
  * single-value block types, calls, locals, globals, memory, constants, numeric ops) without
  * v128; a body using anything else, and any body it finds invalid, is left to compile.c
  * (COMPILE_VALIDATE), which decides with its own messages. So this file never reports an
@@ -44,17 +45,7 @@ static const mem_shape memory_ops[0x3f - 0x28] = {
 #undef STORE_ROW
 };
 
-typedef struct block { uint8_t result, is_if, is_loop; bool unreachable; uint32_t height; } block;
-
-/* Operand types are kept as uint16_t, not bytes: stores through a byte pointer may alias
- * anything, which would make the compiler reload the checker's fields after every push. */
-typedef struct checker {
-  reader r;
-  uint16_t *vals;
-  uint32_t vn, vcap, max_vn;
-  block *blocks;
-  uint32_t bn, bcap;
-} checker;
+typedef struct block { uint8_t result, is_if, is_loop, unreachable; uint32_t height; } block;
 
 static bool scalar_type (uint8_t t)
 {
@@ -62,281 +53,49 @@ static bool scalar_type (uint8_t t)
          || t == WASM_EXTERNREF;
 }
 
-#define HOT static inline __attribute__ ((always_inline))
-
-__attribute__ ((noinline)) static bool grow (checker *k)
+static bool reserve (void **p, uint32_t *cap, size_t need, size_t elem)
 {
-  uint32_t cap = k->vcap ? k->vcap * 2 : 256;
-  uint16_t *v = realloc (k->vals, cap * sizeof *v);
-  if (!v)
+  if (need <= *cap)
+    return true;
+  if (need > UINT32_MAX / 2)
     return false;
-  k->vals = v;
-  k->vcap = cap;
-  return true;
-}
-
-HOT bool push (checker *k, uint8_t t)
-{
-  if (__builtin_expect (k->vn == k->vcap, 0) && !grow (k))
+  void *grown = realloc (*p, need * 2 * elem);
+  if (!grown)
     return false;
-  k->vals[k->vn++] = t;
-  if (k->vn > k->max_vn)
-    k->max_vn = k->vn;
+  *p = grown;
+  *cap = (uint32_t) need * 2;
   return true;
 }
 
-/* Pop a value of type want (0: any); *got is its type, 0 if unknown (unreachable code). */
-HOT bool pop (checker *k, uint8_t want, uint8_t *got)
-{
-  const block *b = &k->blocks[k->bn - 1];
-  if (k->vn == b->height)
-    {
-      *got = 0;
-      return b->unreachable;
-    }
-  *got = (uint8_t) k->vals[--k->vn];
-  return !want || !*got || *got == want;
-}
-
-HOT bool pop_type (checker *k, uint8_t want)
-{
-  uint8_t got;
-  return pop (k, want, &got);
-}
-
-/* The label's value (if any) is on top: check it, keeping it there. */
-HOT bool check_label (checker *k, uint8_t t)
-{
-  return !t || (pop_type (k, t) && push (k, t));
-}
-
-static void set_unreachable (checker *k)
-{
-  block *b = &k->blocks[k->bn - 1];
-  k->vn = b->height;
-  b->unreachable = true;
-}
-
-static bool push_block (checker *k, uint8_t result, bool is_if, bool is_loop)
-{
-  if (k->bn == k->bcap)
-    {
-      uint32_t cap = k->bcap ? k->bcap * 2 : 16;
-      block *v = realloc (k->blocks, cap * sizeof *v);
-      if (!v)
-        return false;
-      k->blocks = v;
-      k->bcap = cap;
-    }
-  k->blocks[k->bn++] = (block){ result, is_if, is_loop, false, k->vn };
-  return true;
-}
-
-/* The block's results are exactly what is left on its stack. */
-static bool block_done (checker *k)
-{
-  const block *b = &k->blocks[k->bn - 1];
-  return check_label (k, b->result) && k->vn == b->height + (b->result ? 1 : 0);
-}
-
-/* Pop a call's arguments and push its results. */
-static bool call_type (checker *k, const functype_t *t)
-{
-  for (uint32_t i = t->pub.nparams; i-- > 0;)
-    if (!scalar_type (t->params[i]) || !pop_type (k, t->params[i]))
-      return false;
-  for (uint32_t i = 0; i < t->pub.nresults; i++)
-    if (!scalar_type (t->results[i]) || !push (k, t->results[i]))
-      return false;
-  return true;
-}
-
-/* LEB128 u32: the one-byte case inline. */
-HOT bool u32 (checker *k, uint32_t *x)
-{
-  if (__builtin_expect (k->r.p < k->r.end && *k->r.p < 0x80, 1))
-    {
-      *x = *k->r.p++;
-      return true;
-    }
-  return read_u32 (&k->r, x) == 0;
-}
-
-/* A signed LEB128 constant, whose value validation does not need. */
-HOT bool skip_sleb (checker *k, unsigned bits)
-{
-  int64_t v;
-  if (__builtin_expect (k->r.p < k->r.end && *k->r.p < 0x80, 1))
-    {
-      k->r.p++;
-      return true;
-    }
-  return read_sleb (&k->r, bits, &v) == 0;
-}
-
-HOT bool read_memarg (checker *k, const wasm_module *m, uint32_t natural)
-{
-  uint32_t align, offset;
-  return u32 (k, &align) && u32 (k, &offset) && m->nmems > 0 && align < 32 && (1u << align) <= natural;
-}
-
-HOT bool numeric_op (checker *k, uint32_t opcode)
-{
-  const num_shape *s = &numeric[NUM_INDEX (opcode)];
-  if (!s->in || !pop_type (k, s->in) || (s->binary && !pop_type (k, s->in)))
-    return false;
-  return push (k, s->out);
-}
-
-/* One instruction; false: invalid, or not one this filter knows. */
-static bool instr (checker *k, const wasm_module *m, const functype_t *type, const uint8_t *local_type,
-                   uint32_t nlocals, uint8_t op)
-{
-  reader *r = &k->r;
-  uint32_t x, y;
-  uint8_t a, b;
-  if (op >= 0x45 && op <= 0xc4)
-    return numeric_op (k, op);
-  if (op >= 0x28 && op <= 0x3e)
-    {
-      const mem_shape *s = &memory_ops[op - 0x28];
-      if (!read_memarg (k, m, s->bytes))
-        return false;
-      if (s->store)
-        return pop_type (k, s->type) && pop_type (k, WASM_I32);
-      return pop_type (k, WASM_I32) && push (k, s->type);
-    }
-  switch (op)
-    {
-    case 0x00:
-      set_unreachable (k);
-      return true;
-    case 0x01:
-      return true;
-    case 0x02:
-    case 0x03:
-    case 0x04: {
-      uint8_t bt;
-      if (read_u8 (r, &bt) < 0 || (bt != 0x40 && !scalar_type (bt)) || (op == 0x04 && !pop_type (k, WASM_I32)))
-        return false;
-      return push_block (k, bt == 0x40 ? 0 : bt, op == 0x04, op == 0x03);
-    }
-    case 0x05: {
-      block *bl = &k->blocks[k->bn - 1];
-      if (!bl->is_if || !block_done (k))
-        return false;
-      k->vn = bl->height;
-      bl->is_if = false;
-      bl->unreachable = false;
-      return true;
-    }
-    case 0x0b: {
-      const block bl = k->blocks[k->bn - 1];
-      if (!block_done (k) || (bl.is_if && bl.result))
-        return false; /* an if without else must leave the stack as it found it */
-      k->vn = bl.height;
-      k->bn--;
-      return k->bn == 0 || !bl.result || push (k, bl.result);
-    }
-    case 0x0c:
-    case 0x0d: {
-      if (!u32 (k, &x) || x >= k->bn)
-        return false;
-      const block *target = &k->blocks[k->bn - 1 - x];
-      uint8_t t = target->is_loop ? 0 : target->result;
-      if (op == 0x0d)
-        return pop_type (k, WASM_I32) && check_label (k, t);
-      if (!check_label (k, t))
-        return false;
-      set_unreachable (k);
-      return true;
-    }
-    case 0x0f:
-      for (uint32_t i = type->pub.nresults; i-- > 0;)
-        if (!scalar_type (type->results[i]) || !pop_type (k, type->results[i]))
-          return false;
-      set_unreachable (k);
-      return true;
-    case 0x10:
-      return u32 (k, &x) && x < m->nfuncs && call_type (k, &m->types[m->func_type[x]]);
-    case 0x11:
-      return u32 (k, &y) && y < m->ntypes && u32 (k, &x) && x < m->ntables
-             && m->tables[x].elem == WASM_FUNCREF && pop_type (k, WASM_I32) && call_type (k, &m->types[y]);
-    case 0x1a:
-      return pop_type (k, 0);
-    case 0x1b: {
-      if (!pop_type (k, WASM_I32) || !pop (k, 0, &b) || !pop (k, b, &a))
-        return false;
-      uint8_t t = a ? a : b;
-      return t != WASM_FUNCREF && t != WASM_EXTERNREF && push (k, t);
-    }
-    case 0x20:
-      return u32 (k, &x) && x < nlocals && push (k, local_type[x]);
-    case 0x21:
-      return u32 (k, &x) && x < nlocals && pop_type (k, local_type[x]);
-    case 0x22:
-      return u32 (k, &x) && x < nlocals && pop_type (k, local_type[x]) && push (k, local_type[x]);
-    case 0x23:
-      return u32 (k, &x) && x < m->nglobals && scalar_type (m->globals[x].type)
-             && push (k, m->globals[x].type);
-    case 0x24:
-      return u32 (k, &x) && x < m->nglobals && m->globals[x].mut && scalar_type (m->globals[x].type)
-             && pop_type (k, m->globals[x].type);
-    case 0x3f:
-    case 0x40:
-      return read_u8 (r, &a) == 0 && a == 0 && m->nmems > 0 && (op == 0x3f || pop_type (k, WASM_I32))
-             && push (k, WASM_I32);
-    case 0x41: {
-      return skip_sleb (k, 32) && push (k, WASM_I32);
-    }
-    case 0x42: {
-      return skip_sleb (k, 64) && push (k, WASM_I64);
-    }
-    case 0x43:
-    case 0x44: {
-      const uint8_t *p;
-      return read_bytes (r, op == 0x43 ? 4 : 8, &p) == 0 && push (k, op == 0x43 ? WASM_F32 : WASM_F64);
-    }
-    case 0xfc:
-      return u32 (k, &x) && x <= 7 && numeric_op (k, 0xfc00 + x); /* trunc_sat */
-    }
-  return false;
-}
-
-static bool read_locals (checker *k, const functype_t *t, uint8_t **local_type, uint32_t *cap, uint32_t *nlocals)
+/* The locals' types after the parameters'; false for v128 locals or too many. */
+static bool read_locals (reader *r, const functype_t *t, validate_scratch *s, uint32_t *nlocals)
 {
   uint32_t ngroups;
-  if (read_u32 (&k->r, &ngroups) < 0)
+  if (read_u32 (r, &ngroups) < 0)
     return false;
   uint32_t n = t->pub.nparams;
-  const uint8_t *save = k->r.p;
+  const uint8_t *save = r->p;
   for (uint32_t i = 0; i < ngroups; i++)
     {
       uint32_t count;
       uint8_t vt;
-      if (read_u32 (&k->r, &count) < 0 || read_u8 (&k->r, &vt) < 0 || !scalar_type (vt) || count > MAX_LOCALS - n)
+      if (read_u32 (r, &count) < 0 || read_u8 (r, &vt) < 0 || !scalar_type (vt) || count > MAX_LOCALS - n)
         return false;
       n += count;
     }
-  if (n + 1 > *cap)
-    {
-      uint8_t *grown = realloc (*local_type, n + 1);
-      if (!grown)
-        return false;
-      *local_type = grown;
-      *cap = n + 1;
-    }
+  if (!reserve ((void **) &s->local_type, &s->locals_cap, n + 1, 1))
+    return false;
   for (uint32_t i = 0; i < t->pub.nparams; i++)
-    if (!scalar_type ((*local_type)[i] = (uint8_t) t->params[i]))
+    if (!scalar_type (s->local_type[i] = (uint8_t) t->params[i]))
       return false;
-  k->r.p = save;
+  r->p = save;
   for (uint32_t i = 0, at = t->pub.nparams; i < ngroups; i++)
     {
       uint32_t count;
       uint8_t vt;
-      read_u32 (&k->r, &count);
-      read_u8 (&k->r, &vt);
-      memset (*local_type + at, vt, count);
+      read_u32 (r, &count);
+      read_u8 (r, &vt);
+      memset (s->local_type + at, vt, count);
       at += count;
     }
   *nlocals = n;
@@ -345,38 +104,327 @@ static bool read_locals (checker *k, const functype_t *t, uint8_t **local_type, 
 
 bool validate_fast (const wasm_module *m, uint32_t func_index, validate_scratch *s, code_t *out)
 {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+  static const void *const labels[256] = {
+    [0 ... 255] = &&bail,
+    [0x00] = &&op_unreachable, [0x01] = &&op_nop, [0x02] = &&op_block, [0x03] = &&op_block, [0x04] = &&op_block,
+    [0x05] = &&op_else, [0x0b] = &&op_end, [0x0c] = &&op_br, [0x0d] = &&op_br, [0x0f] = &&op_return,
+    [0x10] = &&op_call, [0x11] = &&op_call_indirect, [0x1a] = &&op_drop, [0x1b] = &&op_select,
+    [0x20] = &&op_local_get, [0x21] = &&op_local_set, [0x22] = &&op_local_tee, [0x23] = &&op_global_get,
+    [0x24] = &&op_global_set, [0x28 ... 0x3e] = &&op_memory, [0x3f] = &&op_memory_size, [0x40] = &&op_memory_size,
+    [0x41] = &&op_i32_const, [0x42] = &&op_i64_const, [0x43] = &&op_f32_const, [0x44] = &&op_f64_const,
+    [0x45 ... 0xc4] = &&op_numeric, [0xfc] = &&op_fc,
+  };
+#pragma GCC diagnostic pop
   const code_t *src = &m->codes[func_index - m->nimported_funcs];
   const uint8_t *body = m->code_bytes + src->body_at;
   const functype_t *type = &m->types[m->func_type[func_index]];
   wasm_error quiet;
-  checker k = { .r = { body, body + src->body_len, body, &quiet }, .vals = s->vals, .vcap = s->vals_cap,
-                .blocks = s->blocks, .bcap = s->blocks_cap };
+  reader r = { body, body + src->body_len, body, &quiet };
   uint32_t nlocals = 0;
-  bool ok = read_locals (&k, type, &s->local_type, &s->locals_cap, &nlocals) && push_block (&k, 0, false, false);
-  if (ok && type->pub.nresults > 1)
-    ok = false; /* the function's block would carry several values */
-  if (ok && type->pub.nresults == 1)
-    k.blocks[0].result = (uint8_t) type->results[0];
-  if (ok && k.blocks[0].result && !scalar_type (k.blocks[0].result))
-    ok = false;
-  while (ok && k.bn > 0)
+  /* A push takes at least one byte of code (a call's results aside, reserved there), a
+   * block at least two: sized once, the stacks need no checks. */
+  if (!read_locals (&r, type, s, &nlocals) || type->pub.nresults > 1
+      || (type->pub.nresults && !scalar_type (type->results[0]))
+      || !reserve ((void **) &s->vals, &s->vals_cap, src->body_len + 2, sizeof *s->vals)
+      || !reserve ((void **) &s->blocks, &s->blocks_cap, src->body_len / 2 + 2, sizeof *s->blocks))
+    return false;
+  const uint8_t *local_type = s->local_type;
+  uint16_t *vals = s->vals; /* not bytes: a byte store may alias anything, even the locals here */
+  block *blocks = s->blocks;
+  uint32_t vn = 0, max_vn = 0, bn = 1, floor = 0;
+  bool dead = false;
+  blocks[0] = (block){ type->pub.nresults ? (uint8_t) type->results[0] : 0, 0, 0, 0, 0 };
+  uint32_t x, y;
+  uint8_t op, a, b, t;
+
+#define NEXT()                                                                                \
+  do {                                                                                        \
+    if (__builtin_expect (r.p >= r.end, 0))                                                   \
+      goto bail;                                                                              \
+    op = *r.p++;                                                                              \
+    goto *labels[op];                                                                         \
+  } while (0)
+#define PUSH(type_)                                                                           \
+  do {                                                                                        \
+    vals[vn++] = (type_);                                                                     \
+    if (vn > max_vn)                                                                          \
+      max_vn = vn;                                                                            \
+  } while (0)
+  /* Pop into var a value of type want (0: any); unknown (0) below an unreachable point. */
+#define POP(var, want)                                                                        \
+  do {                                                                                        \
+    if (__builtin_expect (vn == floor, 0))                                                    \
+      {                                                                                       \
+        if (!dead)                                                                            \
+          goto bail;                                                                          \
+        var = 0;                                                                              \
+      }                                                                                       \
+    else if ((var = (uint8_t) vals[--vn]) && (want) && var != (want))                         \
+      goto bail;                                                                              \
+  } while (0)
+#define U32(var)                                                                              \
+  do {                                                                                        \
+    if (__builtin_expect (r.p < r.end && *r.p < 0x80, 1))                                     \
+      var = *r.p++;                                                                           \
+    else if (read_u32 (&r, &var) < 0)                                                         \
+      goto bail;                                                                              \
+  } while (0)
+#define ENTER_BLOCK()                                                                         \
+  do {                                                                                        \
+    floor = blocks[bn - 1].height;                                                            \
+    dead = blocks[bn - 1].unreachable;                                                        \
+  } while (0)
+#define SET_UNREACHABLE()                                                                     \
+  do {                                                                                        \
+    vn = floor;                                                                               \
+    blocks[bn - 1].unreachable = 1;                                                           \
+    dead = true;                                                                              \
+  } while (0)
+  /* The label's value (type_, 0 for none) is on top: check it, keeping it there. */
+#define CHECK_LABEL(type_)                                                                    \
+  do {                                                                                        \
+    uint8_t want_ = (type_), got_;                                                            \
+    if (want_)                                                                                \
+      {                                                                                       \
+        POP (got_, want_);                                                                    \
+        PUSH (want_);                                                                         \
+      }                                                                                       \
+  } while (0)
+
+  NEXT ();
+op_numeric: {
+  const num_shape *sh = &numeric[op];
+  if (!sh->in)
+    goto bail;
+  /* The usual case: the operands are there with their types; the result replaces the first. */
+  uint32_t n = sh->binary ? 2 : 1;
+  if (__builtin_expect (vn >= floor + n && vals[vn - 1] == sh->in && vals[vn - n] == sh->in, 1))
     {
-      uint8_t op;
-      ok = read_u8 (&k.r, &op) == 0 && instr (&k, m, type, s->local_type, nlocals, op);
+      vn -= n - 1;
+      vals[vn - 1] = sh->out;
+      NEXT ();
     }
-  ok = ok && k.r.p == k.r.end;
-  if (ok)
+  POP (a, sh->in);
+  if (sh->binary)
+    POP (a, sh->in);
+  PUSH (sh->out);
+  NEXT ();
+}
+op_memory: {
+  const mem_shape *sh = &memory_ops[op - 0x28];
+  U32 (x); /* alignment */
+  U32 (y); /* offset */
+  if (!m->nmems || x >= 32 || (1u << x) > sh->bytes)
+    goto bail;
+  if (sh->store)
+    POP (a, sh->type);
+  POP (a, WASM_I32);
+  if (!sh->store)
+    PUSH (sh->type);
+  NEXT ();
+}
+op_local_get:
+  U32 (x);
+  if (x >= nlocals)
+    goto bail;
+  PUSH (local_type[x]);
+  NEXT ();
+op_local_set:
+  U32 (x);
+  if (x >= nlocals)
+    goto bail;
+  POP (a, local_type[x]);
+  NEXT ();
+op_local_tee:
+  U32 (x);
+  if (x >= nlocals)
+    goto bail;
+  POP (a, local_type[x]);
+  PUSH (local_type[x]);
+  NEXT ();
+op_global_get:
+  U32 (x);
+  if (x >= m->nglobals || !scalar_type (m->globals[x].type))
+    goto bail;
+  PUSH (m->globals[x].type);
+  NEXT ();
+op_global_set:
+  U32 (x);
+  if (x >= m->nglobals || !m->globals[x].mut || !scalar_type (m->globals[x].type))
+    goto bail;
+  POP (a, m->globals[x].type);
+  NEXT ();
+op_i32_const:
+op_i64_const: {
+  /* Only the longest encodings need read_sleb's check of their unused bits; the length of
+   * a shorter one comes from its continuation bits, without a branch per byte. */
+  unsigned longest = op == 0x41 ? 5 : 10, n = longest;
+  if (r.end - r.p >= 8)
     {
-      /* Every value here takes one slot: compile.c's frame is locals + the deepest stack. */
-      out->param_slots = type->param_slots;
-      out->local_slots = nlocals - type->pub.nparams;
-      out->frame_slots = nlocals + k.max_vn > type->result_slots ? nlocals + k.max_vn : type->result_slots;
+      uint64_t v, stop;
+      memcpy (&v, r.p, 8);
+      stop = ~v & 0x8080808080808080ull;
+      n = stop ? (unsigned) (__builtin_ctzll (stop) >> 3) + 1 : longest;
     }
-  s->vals = k.vals;
-  s->vals_cap = k.vcap;
-  s->blocks = k.blocks;
-  s->blocks_cap = k.bcap;
-  return ok;
+  int64_t v;
+  if (n < longest)
+    r.p += n;
+  else if (read_sleb (&r, longest == 5 ? 32 : 64, &v) < 0)
+    goto bail;
+  PUSH (op == 0x41 ? WASM_I32 : WASM_I64);
+  NEXT ();
+}
+op_f32_const:
+op_f64_const:
+  if ((size_t) (r.end - r.p) < (op == 0x43 ? 4u : 8u))
+    goto bail;
+  r.p += op == 0x43 ? 4 : 8;
+  PUSH (op == 0x43 ? WASM_F32 : WASM_F64);
+  NEXT ();
+op_drop:
+  POP (a, 0);
+  NEXT ();
+op_select:
+  POP (a, WASM_I32);
+  POP (b, 0);
+  POP (a, b);
+  t = a ? a : b;
+  if (t == WASM_FUNCREF || t == WASM_EXTERNREF)
+    goto bail; /* needs the typed select */
+  PUSH (t);
+  NEXT ();
+op_call:
+  U32 (x);
+  if (x >= m->nfuncs)
+    goto bail;
+  y = m->func_type[x];
+  goto call;
+op_call_indirect:
+  U32 (y);
+  U32 (x);
+  if (y >= m->ntypes || x >= m->ntables || m->tables[x].elem != WASM_FUNCREF)
+    goto bail;
+  POP (a, WASM_I32);
+call: {
+  const functype_t *ft = &m->types[y];
+  for (uint32_t i = ft->pub.nparams; i-- > 0;)
+    {
+      if (!scalar_type (ft->params[i]))
+        goto bail;
+      POP (a, ft->params[i]);
+    }
+  if (vn + ft->pub.nresults + 2 > s->vals_cap)
+    {
+      if (!reserve ((void **) &s->vals, &s->vals_cap, vn + ft->pub.nresults + src->body_len + 2, sizeof *s->vals))
+        goto bail;
+      vals = s->vals;
+    }
+  for (uint32_t i = 0; i < ft->pub.nresults; i++)
+    {
+      if (!scalar_type (ft->results[i]))
+        goto bail;
+      PUSH (ft->results[i]);
+    }
+  NEXT ();
+}
+op_memory_size:
+  if (r.p >= r.end || *r.p++ != 0 || !m->nmems)
+    goto bail;
+  if (op == 0x40)
+    POP (a, WASM_I32);
+  PUSH (WASM_I32);
+  NEXT ();
+op_fc:
+  U32 (x);
+  if (x > 7)
+    goto bail; /* only the trunc_sat conversions, numeric ops like the others */
+  {
+    const num_shape *sh = &numeric[0xc5 + x];
+    if (!sh->in)
+      goto bail;
+    POP (a, sh->in);
+    PUSH (sh->out);
+  }
+  NEXT ();
+op_unreachable:
+  SET_UNREACHABLE ();
+  NEXT ();
+op_nop:
+  NEXT ();
+op_block:
+  if (r.p >= r.end)
+    goto bail;
+  t = *r.p++;
+  if (t != 0x40 && !scalar_type (t))
+    goto bail; /* v128 or a type index (block parameters, several results) */
+  if (op == 0x04)
+    POP (a, WASM_I32);
+  blocks[bn++] = (block){ t == 0x40 ? 0 : t, op == 0x04, op == 0x03, 0, vn };
+  ENTER_BLOCK ();
+  NEXT ();
+op_else:
+  if (!blocks[bn - 1].is_if)
+    goto bail;
+  CHECK_LABEL (blocks[bn - 1].result);
+  if (vn != floor + (blocks[bn - 1].result ? 1 : 0))
+    goto bail;
+  vn = floor;
+  blocks[bn - 1].is_if = blocks[bn - 1].unreachable = 0;
+  dead = false;
+  NEXT ();
+op_end: {
+  const block bl = blocks[bn - 1];
+  CHECK_LABEL (bl.result);
+  /* The results are all that is left; an if without else must not change the stack. */
+  if (vn != floor + (bl.result ? 1 : 0) || (bl.is_if && bl.result))
+    goto bail;
+  vn = floor;
+  if (--bn == 0)
+    goto done;
+  ENTER_BLOCK ();
+  if (bl.result)
+    PUSH (bl.result);
+  NEXT ();
+}
+op_br:
+  U32 (x);
+  if (x >= bn)
+    goto bail;
+  t = blocks[bn - 1 - x].is_loop ? 0 : blocks[bn - 1 - x].result;
+  if (op == 0x0d)
+    {
+      POP (a, WASM_I32);
+      CHECK_LABEL (t);
+      NEXT ();
+    }
+  CHECK_LABEL (t);
+  SET_UNREACHABLE ();
+  NEXT ();
+op_return:
+  if (blocks[0].result)
+    POP (a, blocks[0].result);
+  SET_UNREACHABLE ();
+  NEXT ();
+
+done:
+  if (r.p != r.end)
+    goto bail;
+  /* Every value here takes one slot: compile.c's frame is the locals plus the deepest stack. */
+  out->param_slots = type->param_slots;
+  out->local_slots = nlocals - type->pub.nparams;
+  out->frame_slots = nlocals + max_vn > type->result_slots ? nlocals + max_vn : type->result_slots;
+  return true;
+bail:
+  return false;
+#undef NEXT
+#undef PUSH
+#undef POP
+#undef U32
+#undef ENTER_BLOCK
+#undef SET_UNREACHABLE
+#undef CHECK_LABEL
 }
 
 void validate_scratch_free (validate_scratch *s)

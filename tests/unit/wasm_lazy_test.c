@@ -2,7 +2,8 @@
  * called still fails wasm_module_new with the eager message; bodies are translated (with
  * the compiler: compiled) on first call, through every way into a function (start function,
  * export from the host, direct call, call_indirect, host re-entry, import from another
- * module); first calls racing on threads translate once. Runs under either engine
+ * module); first calls racing on threads translate once; validate.c's quick check agrees
+ * with compile.c on the frame layout of every body it accepts. Runs under either engine
  * (RUNWASM_ENGINE), tests/suites/10-unit.sh runs it under both. */
 #include <pthread.h>
 #include <stdint.h>
@@ -207,6 +208,44 @@ static void threads_translate_once (void)
   wasm_module_delete (m);
 }
 
+/* Where validate_fast accepts a body, its frame layout must be compile.c's: callers size the
+ * frame before the body is translated. */
+static void quick_check_agrees (void)
+{
+  static const struct { const unsigned char *bytes; unsigned len; } modules[] = {
+    { wasm_module_compare, sizeof wasm_module_compare }, { wasm_module_fusion, sizeof wasm_module_fusion },
+    { wasm_module_host, sizeof wasm_module_host },       { wasm_module_lazy, sizeof wasm_module_lazy },
+    { wasm_module_limits, sizeof wasm_module_limits },   { wasm_module_reenter, sizeof wasm_module_reenter },
+    { wasm_module_traps, sizeof wasm_module_traps },
+  };
+  uint32_t quick = 0, bodies = 0, disagree = 0;
+  validate_scratch vs = { 0 };
+  compile_scratch cs = { 0 };
+  for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)
+    {
+      wasm_error err;
+      wasm_module *m = wasm_module_new (modules[i].bytes, modules[i].len, &err);
+      for (uint32_t f = m ? m->nimported_funcs : 0; m && f < m->nfuncs; f++, bodies++)
+        {
+          code_t fast = { 0 }, full = { 0 };
+          if (!validate_fast (m, f, &vs, &fast))
+            continue;
+          quick++;
+          if (compile_function (m, f, COMPILE_TEMPORARY, &cs, &full, &err) < 0 || fast.frame_slots != full.frame_slots
+              || fast.local_slots != full.local_slots || fast.param_slots != full.param_slots)
+            {
+              printf ("#   module %zu func %u: frame %u, compile.c %u\n", i, f, fast.frame_slots, full.frame_slots);
+              disagree++;
+            }
+        }
+      wasm_module_delete (m);
+    }
+  validate_scratch_free (&vs);
+  compile_scratch_free (&cs);
+  tap_ok (quick > bodies / 2 && disagree == 0, "the quick check accepted %u of %u bodies, all with compile.c's frame layout",
+          quick, bodies);
+}
+
 int main (void)
 {
   wasm_compile_select (WASM_COMPILE_LAZY);
@@ -214,5 +253,6 @@ int main (void)
   every_entry_path ();
   eager_mode_translates_at_load ();
   threads_translate_once ();
+  quick_check_agrees ();
   return tap_done ();
 }
