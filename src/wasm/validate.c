@@ -4,12 +4,13 @@
  * validator carries the translator's state (slots, lazy locals, peepholes) even when it emits
  * nothing. This loop keeps only what validation needs: the type of each operand and a few
  * words per block, in local variables of one threaded loop (a jump per handler: the
- * opcode is the least predictable branch). It knows the common instructions (control flow with empty or
- * single-value block types, calls, locals, globals, memory, constants, numeric ops) without
- * v128; a body using anything else, and any body it finds invalid, is left to compile.c
- * (COMPILE_VALIDATE), which decides with its own messages. So this file never reports an
- * error: it only says "valid" for bodies compile.c would accept, and then must also agree
- * with it on the frame size (code_translate and the compiler check that they do). */
+ * opcode is the least predictable branch). It knows the common instructions (control flow
+ * with empty or single-value block types, br_table, calls, locals, globals, loads, stores,
+ * memory.size/grow/copy/fill, constants, numeric ops) without v128; a body using anything
+ * else, and any body it finds invalid, is left to compile.c (COMPILE_VALIDATE), which
+ * decides with its own messages. So this file never reports an error: it only says "valid"
+ * for bodies compile.c would accept, and then must also agree with it on the frame size
+ * (code_translate and the compiler check that they do, so does wasm_lazy_test). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,7 +110,8 @@ bool validate_fast (const wasm_module *m, uint32_t func_index, validate_scratch 
   static const void *const labels[256] = {
     [0 ... 255] = &&bail,
     [0x00] = &&op_unreachable, [0x01] = &&op_nop, [0x02] = &&op_block, [0x03] = &&op_block, [0x04] = &&op_block,
-    [0x05] = &&op_else, [0x0b] = &&op_end, [0x0c] = &&op_br, [0x0d] = &&op_br, [0x0f] = &&op_return,
+    [0x05] = &&op_else, [0x0b] = &&op_end, [0x0c] = &&op_br, [0x0d] = &&op_br, [0x0e] = &&op_br_table,
+    [0x0f] = &&op_return,
     [0x10] = &&op_call, [0x11] = &&op_call_indirect, [0x1a] = &&op_drop, [0x1b] = &&op_select,
     [0x20] = &&op_local_get, [0x21] = &&op_local_set, [0x22] = &&op_local_tee, [0x23] = &&op_global_get,
     [0x24] = &&op_global_set, [0x28 ... 0x3e] = &&op_memory, [0x3f] = &&op_memory_size, [0x40] = &&op_memory_size,
@@ -338,8 +340,18 @@ op_memory_size:
   NEXT ();
 op_fc:
   U32 (x);
+  if (x == 10 || x == 11)
+    {
+      /* memory.copy (two zero bytes) and memory.fill (one): three i32 operands */
+      if (r.p >= r.end || *r.p++ != 0 || (x == 10 && (r.p >= r.end || *r.p++ != 0)) || !m->nmems)
+        goto bail;
+      POP (a, WASM_I32);
+      POP (a, WASM_I32);
+      POP (a, WASM_I32);
+      NEXT ();
+    }
   if (x > 7)
-    goto bail; /* only the trunc_sat conversions, numeric ops like the others */
+    goto bail; /* the trunc_sat conversions are numeric ops like the others */
   {
     const num_shape *sh = &numeric[0xc5 + x];
     if (!sh->in)
@@ -402,6 +414,42 @@ op_br:
   CHECK_LABEL (t);
   SET_UNREACHABLE ();
   NEXT ();
+op_br_table: {
+  /* Every target must carry the same number of values (here: none or one); each checks
+   * the value against its own type and leaves it as it was. */
+  U32 (x);
+  if (x > (size_t) (r.end - r.p))
+    goto bail;
+  const uint8_t *depths = r.p;
+  uint32_t arity = UINT32_MAX;
+  for (uint32_t i = 0; i <= x; i++)
+    {
+      U32 (y);
+      if (y >= bn)
+        goto bail;
+      const block *target = &blocks[bn - 1 - y];
+      uint32_t n = !target->is_loop && target->result;
+      if (arity != UINT32_MAX && n != arity)
+        goto bail;
+      arity = n;
+    }
+  POP (a, WASM_I32);
+  const uint8_t *after = r.p;
+  r.p = depths;
+  for (uint32_t i = 0; i <= x; i++)
+    {
+      U32 (y);
+      const block *target = &blocks[bn - 1 - y];
+      if (!target->is_loop && target->result)
+        {
+          POP (a, target->result);
+          PUSH (a);
+        }
+    }
+  r.p = after;
+  SET_UNREACHABLE ();
+  NEXT ();
+}
 op_return:
   if (blocks[0].result)
     POP (a, blocks[0].result);
