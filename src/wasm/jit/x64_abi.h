@@ -36,7 +36,6 @@ typedef struct x64_scratch { uint32_t *native; uint8_t *is_target; uint32_t cap;
 int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_index, const code_t *code,
                           x64_buf *b, fixups *calls, x64_scratch *s, size_t *start);
 void x64_scratch_free (x64_scratch *s);
-void x64_stubs_free (jit_module *jm);
 
 /* Lazy compilation (x64_lazy.c). */
 int jit_lazy_prepare (wasm_module *m, wasm_error *err);

@@ -1210,7 +1210,7 @@ static int compile_body (fn_compiler *fc)
 
 /* ---- The module ------------------------------------------------------------------------ */
 
-void x64_stubs_free (jit_module *jm)
+static void stubs_free (jit_module *jm)
 {
   for (stub_block *s = jm->stubs, *next; s; s = next)
     {
@@ -1227,7 +1227,7 @@ static void jit_module_destroy (jit_module *jm)
     munmap (jm->code, jm->map_size);
   free (jm->func_start);
   free (jm->placed_func);
-  x64_stubs_free (jm);
+  stubs_free (jm);
   free (jm);
 }
 
