@@ -18,7 +18,7 @@ $(BUILD)/diff-engines: tests/fuzz/diff_engines.c $(BUILD)/asan/librunwasm.a
 diff-engines: $(BUILD)/diff-engines
 	$(BUILD)/diff-engines -n $(DIFF_COUNT) -s $(DIFF_SEED)
 
-# Machine code size against the code section (bench/engine/code_size.c).
-$(BUILD)/bench/code-size: bench/engine/code_size.c $(BUILD)/libwasm.a
+# Code kept against the code section, eager and lazy (bench/engine/code_size.c).
+$(BUILD)/bench/code-size: bench/engine/code_size.c $(BUILD)/libwasi.a $(BUILD)/libwasm.a $(BUILD)/libruntime.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $^ -lm -lpthread

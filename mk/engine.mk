@@ -22,3 +22,5 @@ $(BUILD)/tests/unit/wasm_fusion_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_fusion_test: CPPFLAGS += -I$(BUILD)/gen
 $(BUILD)/tests/unit/wasm_engine_test: $(BUILD)/gen/wasm_modules.h
 $(BUILD)/tests/unit/wasm_engine_test: CPPFLAGS += -I$(BUILD)/gen
+$(BUILD)/tests/unit/wasm_lazy_test: $(BUILD)/gen/wasm_modules.h
+$(BUILD)/tests/unit/wasm_lazy_test: CPPFLAGS += -I$(BUILD)/gen

@@ -1,7 +1,9 @@
 /* Load-time driver for the runwasm engine (links build/libwasm.a only).
  *
- *   driver compile FILE REPS       REPS lines: nanoseconds of wasm_module_new (decode,
- *                                  validate, translate) followed by wasm_module_delete
+ *   driver compile FILE REPS       REPS lines "WALL_NS CPU_NS": wall time and process CPU
+ *                                  time (all threads) of wasm_module_new (decode, validate,
+ *                                  and translate/compile unless that is lazy), each followed
+ *                                  by wasm_module_delete
  *   driver instantiate FILE REPS   compiles FILE once, then REPS lines "INST_NS CYCLE_NS":
  *                                  INST_NS is wasm_linker_instantiate alone, CYCLE_NS is
  *                                  wasm_store_new + wasm_linker_new + instantiate + deletes
@@ -20,6 +22,13 @@ static uint64_t now_ns (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static uint64_t cpu_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
@@ -60,15 +69,15 @@ int main (int argc, char **argv)
 
   if (strcmp (argv[1], "compile") == 0) {
     for (int i = 0; i < reps; i++) {
-      uint64_t t0 = now_ns ();
+      uint64_t t0 = now_ns (), c0 = cpu_ns ();
       wasm_module *m = wasm_module_new (bytes, len, &err);
-      uint64_t t1 = now_ns ();
+      uint64_t t1 = now_ns (), c1 = cpu_ns ();
       if (m == NULL) {
         fprintf (stderr, "driver: load `%s`: %s\n", argv[2], err.message);
         return 70;
       }
       wasm_module_delete (m);
-      printf ("%llu\n", (unsigned long long) (t1 - t0));
+      printf ("%llu %llu\n", (unsigned long long) (t1 - t0), (unsigned long long) (c1 - c0));
       fflush (stdout);
     }
     return 0;

@@ -2109,9 +2109,13 @@ static int read_locals (compiler *c)
   return 0;
 }
 
-int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, size_t len,
-                      size_t file_offset, compile_scratch *scratch, wasm_error *err)
+const uint32_t code_untranslated[1] = { OP_translate };
+
+int compile_function (wasm_module *m, uint32_t func_index, compile_mode mode, compile_scratch *scratch,
+                      code_t *out, wasm_error *err)
 {
+  const code_t *src = &m->codes[func_index - m->nimported_funcs];
+  const uint8_t *body = m->code_bytes + src->body_at;
   compiler c = { .m = m, .func_index = func_index };
   c.code = scratch->code;
   c.cap = scratch->code_cap;
@@ -2124,7 +2128,7 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   c.locals_cap = scratch->locals_cap;
   c.offsets = scratch->offsets;
   c.offsets_cap = scratch->offsets_cap;
-  c.r = (reader){ body, body + len, body - file_offset, err };
+  c.r = (reader){ body, body + src->body_len, m->code_bytes - m->code_bytes_offset, err };
   c.type = &m->types[m->func_type[func_index]];
   c.last_instr = NONE;
   peephole_barrier (&c);
@@ -2137,6 +2141,9 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
   for (uint32_t slot = c.type->param_slots; slot < c.locals_slots && slot < 256; slot++)
     c.zero_known[slot / 64] |= 1ull << (slot % 64);
   push_frame (&c, FRAME_FUNC, 0, NULL, c.type->pub.nresults, c.type->results);
+  /* Validation alone treats the whole body as unreachable code: every check, no emission.
+   * The operand stack, and so the frame layout, is the same as when translating. */
+  c.cs[0].dead = mode == COMPILE_VALIDATE;
   while (c.cn > 0)
     {
       uint8_t opcode;
@@ -2155,27 +2162,63 @@ int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, 
       MALFORMED (&c.r, "section size mismatch (operators after the function's end)");
       goto out;
     }
-  code_t *code = &m->codes[func_index - m->nimported_funcs];
-  size_t map_len = encode_offsets (&c, NULL);
-  code->words = module_code_alloc (m, (c.n ? c.n : 1) + (map_len + 3) / 4);
-  if (!code->words)
+  out->param_slots = c.type->param_slots;
+  out->local_slots = c.locals_slots - c.type->param_slots;
+  out->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;
+  rc = 0;
+  if (mode == COMPILE_VALIDATE)
+    goto out;
+  out->nwords = c.n;
+  if (mode == COMPILE_TEMPORARY)
     {
-      module_error (err, WASM_ERR_RESOURCE, "out of memory");
+      out->words = c.code;
+      out->offsets = NULL;
+      out->offsets_len = 0;
       goto out;
     }
-  memcpy (code->words, c.code, c.n * sizeof *c.code);
-  code->nwords = c.n;
-  code->offsets = (const uint8_t *) (code->words + (c.n ? c.n : 1));
-  code->offsets_len = (uint32_t) encode_offsets (&c, (uint8_t *) code->offsets);
-  code->param_slots = c.type->param_slots;
-  code->local_slots = c.locals_slots - c.type->param_slots;
-  code->frame_slots = c.max_slots > c.type->result_slots ? c.max_slots : c.type->result_slots;
-  rc = 0;
+  size_t map_len = encode_offsets (&c, NULL);
+  out->words = module_code_alloc (m, (c.n ? c.n : 1) + (map_len + 3) / 4);
+  if (!out->words)
+    {
+      rc = module_error (err, WASM_ERR_RESOURCE, "out of memory");
+      goto out;
+    }
+  memcpy (out->words, c.code, c.n * sizeof *c.code);
+  out->offsets = (const uint8_t *) (out->words + (c.n ? c.n : 1));
+  out->offsets_len = (uint32_t) encode_offsets (&c, (uint8_t *) out->offsets);
 out:
   for (uint32_t i = 0; i < c.cn; i++)
     free (c.cs[i].patches);
   *scratch = (compile_scratch){ c.code, c.cap, c.vs, c.cs, c.vcap, c.ccap, c.local_type, c.local_slot, c.locals_cap,
                                 c.offsets, c.offsets_cap };
+  return rc;
+}
+
+int code_translate (wasm_module *m, uint32_t func_index)
+{
+  code_t *code = &m->codes[func_index - m->nimported_funcs];
+  int rc = 0;
+  pthread_mutex_lock (&m->translate_lock);
+  if (code->words == code_untranslated)
+    {
+      wasm_error err;
+      code_t t = *code;
+      if (!m->translate_scratch)
+        m->translate_scratch = calloc (1, sizeof *m->translate_scratch);
+      /* Validated at load, so only memory can fail; a frame larger than validation said
+       * would break the caller's stack check, so it is refused too (it cannot happen). */
+      if (!m->translate_scratch || compile_function (m, func_index, COMPILE_KEEP, m->translate_scratch, &t, &err) < 0
+          || t.frame_slots != code->frame_slots)
+        rc = -1;
+      else
+        {
+          code->nwords = t.nwords;
+          code->offsets = t.offsets;
+          code->offsets_len = t.offsets_len;
+          __atomic_store_n (&code->words, t.words, __ATOMIC_RELEASE);
+        }
+    }
+  pthread_mutex_unlock (&m->translate_lock);
   return rc;
 }
 

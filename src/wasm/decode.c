@@ -654,6 +654,11 @@ static int section_elements (reader *r, wasm_module *m)
   return 0;
 }
 
+/* Every body is validated now. A lazy module keeps a copy of the section and translates a
+ * body on its first call (code_translate); otherwise each is translated right away, read
+ * from the caller's bytes. The copy is made body by body, just before validating it from
+ * the copy: the bytes are read from memory once, not twice (a large module's section is
+ * larger than the caches). */
 static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
 {
   uint32_t n;
@@ -662,20 +667,52 @@ static int section_code (reader *r, wasm_module *m, uint32_t *ncodes)
   if (n != m->nfuncs - m->nimported_funcs)
     return MALFORMED (r, "function and code section have inconsistent lengths");
   *ncodes = n;
+  m->lazy = wasm_compile_selected () == WASM_COMPILE_LAZY;
+  const uint8_t *start = r->p;
+  size_t copied = 0;
+  if (m->lazy)
+    {
+      m->code_bytes_len = (size_t) (r->end - start) + 1;
+      m->code_bytes = mmap (NULL, m->code_bytes_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m->code_bytes == MAP_FAILED)
+        {
+          m->code_bytes = NULL;
+          return module_error (r->err, WASM_ERR_RESOURCE, "out of memory");
+        }
+      madvise (m->code_bytes, m->code_bytes_len, MADV_HUGEPAGE); /* fewer page faults while copying */
+    }
+  else
+    m->code_bytes = (uint8_t *) start;
+  m->code_bytes_offset = (size_t) (start - r->file_start);
   compile_scratch scratch = { 0 };
+  validate_scratch quick = { 0 };
   int rc = 0;
   for (uint32_t i = 0; i < n && rc == 0; i++)
     {
       uint32_t size;
       const uint8_t *body;
+      code_t *code = &m->codes[i];
       rc = read_u32 (r, &size);
       if (rc == 0)
         rc = read_bytes (r, size, &body);
-      if (rc == 0)
-        rc = compile_function (m, m->nimported_funcs + i, body, size, (size_t) (body - r->file_start),
-                               &scratch, r->err);
+      if (rc < 0)
+        break;
+      code->body_at = (uint32_t) (body - start);
+      code->body_len = size;
+      code->words = (uint32_t *) code_untranslated;
+      if (m->lazy)
+        {
+          memcpy (m->code_bytes + copied, start + copied, (size_t) (r->p - start) - copied);
+          copied = (size_t) (r->p - start);
+        }
+      if (!m->lazy || !validate_fast (m, m->nimported_funcs + i, &quick, code))
+        rc = compile_function (m, m->nimported_funcs + i, m->lazy ? COMPILE_VALIDATE : COMPILE_KEEP, &scratch, code,
+                               r->err);
     }
   compile_scratch_free (&scratch);
+  validate_scratch_free (&quick);
+  if (!m->lazy)
+    m->code_bytes = NULL;
   return rc;
 }
 
@@ -760,6 +797,11 @@ void module_free_contents (wasm_module *m)
   free (m->imports);
   free (m->func_type);
   free (m->codes);
+  if (m->lazy && m->code_bytes)
+    munmap (m->code_bytes, m->code_bytes_len);
+  if (m->translate_scratch)
+    compile_scratch_free (m->translate_scratch);
+  free (m->translate_scratch);
   for (code_chunk *c = m->code_chunks, *next; c; c = next)
     {
       next = c->next;

@@ -176,7 +176,7 @@ int EXEC_NAME (exec_ctx *ctx, wasm_func *func, slot_t *fp)
   {
     const code_t *code = func->code;
     memset (fp + code->param_slots, 0, code->local_slots * sizeof *fp);
-    ip = code->words;
+    ip = code_words (code);
     RELOAD_MEMORY ();
     NEXT ();
   }
@@ -677,7 +677,7 @@ L_call_indirect:
       fp = callee_fp;
       for (slot_t *p = fp + code->param_slots, *end = p + code->local_slots; p < end; p++)
         p->u64 = 0;
-      ip = code->words;
+      ip = code_words (code);
       if (callee->inst != inst)
         {
           inst = callee->inst;
@@ -686,6 +686,18 @@ L_call_indirect:
       NEXT ();
     }
   }
+
+  /* The first call of a lazily loaded function (its code is code_untranslated): translate
+   * it and start again at its first instruction; the call already set up the frame. This
+   * stand-in costs no fuel. */
+L_translate:
+  if (code_translate ((wasm_module *) func->inst->module, func->index) < 0)
+    TRAP_MSG (HOST, "out of memory translating a function");
+#if FUEL
+  fuel++;
+#endif
+  ip = code_words (func->code);
+  NEXT ();
 
   /* ---- SIMD: operands go through 16-byte temporaries to the op's function ---- */
 #define SIMD_FN(word) ((simd_fn) (uintptr_t) (ip[word] | (uint64_t) ip[(word) + 1] << 32))

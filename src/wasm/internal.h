@@ -3,6 +3,7 @@
 #ifndef RUNWASM_WASM_INTERNAL_H
 #define RUNWASM_WASM_INTERNAL_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -85,7 +86,10 @@ typedef struct data_seg {
 
 /* Translated code of one function: a stream of 32-bit words, each instruction an op index
  * followed by its operands (slot indices relative to the frame, immediates, branch
- * displacements relative to the instruction's first word). */
+ * displacements relative to the instruction's first word). A module loaded lazily validates
+ * every body at load but translates it on first call: until then `words` is
+ * code_untranslated (one OP_translate) and nwords 0; the frame layout is known from
+ * validation. Read `words` with code_words() where another thread may be translating. */
 typedef struct code_t {
   uint32_t *words;
   uint32_t nwords;
@@ -98,7 +102,15 @@ typedef struct code_t {
   const uint8_t *offsets;
   uint32_t offsets_len;              /* bytes */
   const void *jit_entry;             /* machine code (src/wasm/jit/), NULL if not compiled */
+  uint32_t body_at, body_len;        /* the body in wasm_module.code_bytes */
 } code_t;
+
+extern const uint32_t code_untranslated[1];
+
+static inline const uint32_t *code_words (const code_t *code)
+{
+  return __atomic_load_n (&code->words, __ATOMIC_ACQUIRE);
+}
 
 /* Translated code lives in large chunks: one allocation per function would cost a malloc and
  * scattered page faults each, which dominate loading modules with 100,000s of functions. */
@@ -139,6 +151,13 @@ struct wasm_module {
   uint32_t nfunc_names;
   struct func_name { uint32_t index; char *name; } *func_names; /* sorted by index */
   struct jit_module *jit;    /* machine code of the defined functions, NULL if interpreted */
+  /* Lazy translation: the code section's bytes (bodies are translated from them on first
+   * call), their offset in the module file, and the translator's state, under the lock. */
+  bool lazy;
+  uint8_t *code_bytes;
+  size_t code_bytes_len, code_bytes_offset;
+  pthread_mutex_t translate_lock;
+  struct compile_scratch *translate_scratch;
 };
 
 /* ---- Runtime objects ------------------------------------------------------------------- */
@@ -284,10 +303,31 @@ typedef struct compile_scratch {
   uint32_t offsets_cap;
 } compile_scratch;
 
-/* Translate (and validate) the body of defined function `func_index`. */
-int compile_function (wasm_module *m, uint32_t func_index, const uint8_t *body, size_t len,
-                      size_t file_offset, compile_scratch *scratch, wasm_error *err);
+/* What compile_function makes of a body besides validating it: only the frame layout
+ * (lazy loading), code owned by the module, or code in the scratch buffers that lives until
+ * their next use (without backtrace offsets: for the compiler tier, which keeps none). */
+typedef enum compile_mode { COMPILE_VALIDATE, COMPILE_KEEP, COMPILE_TEMPORARY } compile_mode;
+
+/* Validate (and translate, per mode) the body of defined function `func_index`, found
+ * through m->codes[].body_at/body_len; the result goes to *out. */
+int compile_function (wasm_module *m, uint32_t func_index, compile_mode mode, compile_scratch *scratch,
+                      code_t *out, wasm_error *err);
 void compile_scratch_free (compile_scratch *scratch);
+/* Buffers validate_fast reuses from one function to the next. */
+typedef struct validate_scratch {
+  uint16_t *vals;
+  uint8_t *local_type;
+  uint32_t vals_cap, locals_cap;
+  struct block *blocks;
+  uint32_t blocks_cap;
+} validate_scratch;
+
+/* Lazy loading's quick check of a body (validate.c): true if it is valid, with its frame
+ * layout in *out; false if compile.c must decide (COMPILE_VALIDATE), with its messages. */
+bool validate_fast (const wasm_module *m, uint32_t func_index, validate_scratch *s, code_t *out);
+void validate_scratch_free (validate_scratch *s);
+/* Translate a lazily loaded function if no one did yet (any thread; once). -1: out of memory. */
+int code_translate (wasm_module *m, uint32_t func_index);
 void module_free_contents (wasm_module *m);
 /* Read the custom "name" section's module and function names; a malformed one is ignored,
  * as the spec asks of custom sections. */

@@ -20,6 +20,7 @@ wasm_module *wasm_module_new (const uint8_t *bytes, size_t len, wasm_error *err)
       return NULL;
     }
   m->refs = 1;
+  pthread_mutex_init (&m->translate_lock, NULL);
   if (module_decode (m, bytes, len, err) < 0
       || (wasm_engine_selected () == WASM_ENGINE_JIT && jit_compile_module (m, err) < 0))
     {
@@ -34,6 +35,7 @@ void module_release (wasm_module *m)
   if (--m->refs == 0)
     {
       module_free_contents (m);
+      pthread_mutex_destroy (&m->translate_lock);
       free (m);
     }
 }

@@ -234,7 +234,8 @@
   X (table_fill) X (table_copy) X (table_init) X (elem_drop) X (ref_func) X (ref_is_null)    \
   X (simd) X (simd_load) X (simd_load_lane) X (simd_store) X (simd_store_lane)                \
   X (mem_move1) X (mem_move2) X (mem_move4) X (mem_move8) X (i32_funnel)                    \
-  X (f32_muladd_rmw) X (f64_muladd_rmw) X (f32_muladd_mem_rmw) X (f64_muladd_mem_rmw)
+  X (f32_muladd_rmw) X (f64_muladd_rmw) X (f32_muladd_mem_rmw) X (f64_muladd_mem_rmw)      \
+  X (translate)
 
 /* Every numeric op owns NUM_FORMS consecutive ids, whether or not it has each form; a
  * form's id is the op's id plus its FORM_ offset. Loads own LOAD_FORMS ids, stores

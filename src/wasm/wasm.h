@@ -189,6 +189,15 @@ const char *wasm_engine_name (wasm_engine engine);  /* "interp", "jit" */
 /* Parse "jit" / "interp"; -1 for anything else. */
 int wasm_engine_parse (const char *name, wasm_engine *out);
 
+/* When function bodies are translated (and compiled, with the compiler): on a function's
+ * first call (lazy, the default) or all while loading (eager). Either way every body is
+ * validated while loading, so an invalid module fails wasm_module_new. Process-wide, for
+ * modules loaded afterwards; it starts as RUNWASM_COMPILE=lazy|eager if set. */
+typedef enum wasm_compile_time { WASM_COMPILE_LAZY = 0, WASM_COMPILE_EAGER = 1 } wasm_compile_time;
+
+void wasm_compile_select (wasm_compile_time when);
+wasm_compile_time wasm_compile_selected (void);
+
 /* ---- Modules --------------------------------------------------------------------------- */
 
 /* Decode, validate and translate. The bytes are not referenced after return. */

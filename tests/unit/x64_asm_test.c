@@ -131,6 +131,8 @@ int main (void)
   /* Stack, control, calls. */
   CASE ("push rbx", x64_push (b, RBX));
   CASE ("push r15", x64_push (b, R15));
+  CASE ("push 0xfffffffffffffffe", x64_push_imm32 (b, -2));
+  CASE ("push 0x12345", x64_push_imm32 (b, 0x12345));
   CASE ("pop r12", x64_pop (b, R12));
   CASE ("ret", x64_ret (b));
   CASE ("ud2", x64_ud2 (b));
@@ -140,6 +142,7 @@ int main (void)
   CASE ("jmp rcx", x64_jmp_r (b, RCX));
   CASE ("jl 0x100", size_t at = x64_jcc (b, CC_L); x64_patch_rel32 (b, at, 0x100));
   CASE ("jmp 0x0", size_t at = x64_jmp (b); x64_patch_rel32 (b, at, 0));
+  CASE ("jmp QWORD PTR [rip+0x3a] # 0x40", size_t at = x64_jmp_rip_mem (b); x64_patch_rel32 (b, at, 0x40));
   CASE ("call 0x40", size_t at = x64_call (b); x64_patch_rel32 (b, at, 0x40));
   /* SSE scalar forms. */
   CASE ("movss xmm0,DWORD PTR [rbx+0x10]", x64_sse_rm (b, SSE_MOVSS_LOAD, 0, x64_at (RBX, 16)));

@@ -1,4 +1,5 @@
-/* Which engine modules are loaded for: the interpreter, or the compiler where available. */
+/* Which engine modules are loaded for (the interpreter, or the compiler where available), and
+ * whether they translate function bodies lazily. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +50,23 @@ wasm_engine wasm_engine_selected (void)
 const char *wasm_engine_name (wasm_engine engine)
 {
   return engine == WASM_ENGINE_JIT ? "jit" : "interp";
+}
+
+static atomic_int compile_time = -1; /* -1: not decided yet (RUNWASM_COMPILE is read on first use) */
+
+void wasm_compile_select (wasm_compile_time when)
+{
+  atomic_store (&compile_time, (int) when);
+}
+
+wasm_compile_time wasm_compile_selected (void)
+{
+  int t = atomic_load (&compile_time);
+  if (t >= 0)
+    return (wasm_compile_time) t;
+  const char *env = getenv ("RUNWASM_COMPILE");
+  int expected = -1;
+  atomic_compare_exchange_strong (&compile_time, &expected,
+                                  env && strcmp (env, "eager") == 0 ? WASM_COMPILE_EAGER : WASM_COMPILE_LAZY);
+  return (wasm_compile_time) atomic_load (&compile_time);
 }

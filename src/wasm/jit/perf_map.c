@@ -3,7 +3,8 @@
  * perf report reads for JIT code, and writes its machine code to /tmp/perf-PID-START.bin,
  * for a disassembler (`objdump -D -b binary -mi386:x86-64 --adjust-vma=0xSTART`): perf
  * itself cannot annotate code it has no bytes of. A profiling aid only: nothing reads the
- * files back, and failures are ignored. */
+ * files back, and failures are ignored. Eagerly compiled modules only (RUNWASM_COMPILE=eager):
+ * lazily compiled code is spread over pages made one function at a time. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,11 @@ void jit_perf_map_write (const wasm_module *m, const jit_module *jm)
   FILE *f = fopen (path, "ae");
   if (!f)
     return;
-  for (uint32_t i = 0; i < jm->nfuncs; i++)
+  for (uint32_t i = 0; i < jm->nplaced; i++)
     {
       uint32_t start = jm->func_start[i];
-      uint32_t end = i + 1 < jm->nfuncs ? jm->func_start[i + 1] : (uint32_t) jm->code_size;
-      uint32_t index = m->nimported_funcs + i;
+      uint32_t end = i + 1 < jm->nplaced ? jm->func_start[i + 1] : (uint32_t) jm->code_size;
+      uint32_t index = m->nimported_funcs + jm->placed_func[i];
       const char *name = wasm_module_func_name (m, index);
       fprintf (f, "%" PRIxPTR " %x wasm[%" PRIu32 "]%s%s\n", (uintptr_t) (jm->code + start), end - start, index,
                name ? ":" : "", name ? name : "");

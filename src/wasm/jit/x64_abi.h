@@ -18,6 +18,7 @@
 #define RUNWASM_WASM_JIT_X64_ABI_H
 
 #include "wasm/internal.h"
+#include "wasm/jit/jit.h"
 #include "wasm/jit/x64_asm.h"
 
 #define FP RBX
@@ -25,6 +26,38 @@
 #define INST R13
 #define STORE R14
 #define CTX R15
+
+/* Places in the code to patch: a rel32 at `at` and what it must reach. */
+typedef struct fixup { size_t at; uint32_t target; } fixup;
+typedef struct fixups { fixup *v; size_t n, cap; bool oom; } fixups;
+
+/* Buffers x64_compile_function reuses from one function to the next. */
+typedef struct x64_scratch {
+  uint32_t *native;
+  uint8_t *is_target, *loop_depth;
+  uint32_t cap;
+  int8_t *pin;              /* the slot tables (x64_compile.c's slot pinning) */
+  uint8_t *slot_flags;
+  uint64_t *weight_int, *weight_float;
+  uint32_t slot_cap;
+} x64_scratch;
+
+/* Compile function func_index from its register code `code`, appending it to b at a 16-byte
+ * boundary (*start: where it begins); each direct call is added to calls as (rel32 offset,
+ * function index). 0; -1 if this backend cannot compile it; -2 out of memory. */
+int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_index, const code_t *code,
+                          x64_buf *b, fixups *calls, x64_scratch *s, size_t *start);
+void x64_scratch_free (x64_scratch *s);
+
+/* Lazy compilation (x64_lazy.c). */
+int jit_lazy_prepare (wasm_module *m, wasm_error *err);
+void jit_lazy_free (jit_module *jm);
+/* Before a thread starts running jm's code from C: code may be appended next to running
+ * code only while a single thread runs the module. */
+void jit_lazy_note_thread (jit_module *jm);
+/* The entry stubs' helper: compile defined function i, returning its code, or run it in the
+ * interpreter and return the address of a `ret`. */
+const void *jit_lazy_entry (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, uint32_t i);
 
 /* The entry trampoline: saves the embedder's callee-saved registers, loads the pinned ones
  * and calls `code`. */

@@ -274,6 +274,12 @@ void x64_push (x64_buf *b, x64_reg r)
   x64_byte (b, (uint8_t) (0x50 | (r & 7)));
 }
 
+void x64_push_imm32 (x64_buf *b, int32_t imm)
+{
+  x64_byte (b, 0x68);
+  x64_u32 (b, (uint32_t) imm);
+}
+
 void x64_pop (x64_buf *b, x64_reg r)
 {
   if (r & 8)
@@ -317,6 +323,12 @@ static size_t rel32_op (x64_buf *b, uint8_t opc)
 }
 
 size_t x64_jmp (x64_buf *b) { return rel32_op (b, 0xe9); }
+
+size_t x64_jmp_rip_mem (x64_buf *b)
+{
+  x64_byte (b, 0xff);
+  return rel32_op (b, 0x25);
+}
 size_t x64_call (x64_buf *b) { return rel32_op (b, 0xe8); }
 
 void x64_patch_rel32 (x64_buf *b, size_t disp_at, size_t target)

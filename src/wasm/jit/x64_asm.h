@@ -86,6 +86,7 @@ void x64_div (x64_buf *b, bool is_signed, bool w64, x64_reg divisor); /* div / i
 /* lea dst, [rip + disp]: returns the offset of the displacement, for x64_patch_rel32. */
 size_t x64_lea_rip (x64_buf *b, x64_reg dst);
 void x64_push (x64_buf *b, x64_reg r);
+void x64_push_imm32 (x64_buf *b, int32_t imm); /* sign-extended to 64 bits */
 void x64_pop (x64_buf *b, x64_reg r);
 void x64_ret (x64_buf *b);
 void x64_ud2 (x64_buf *b);
@@ -95,6 +96,7 @@ void x64_jmp_r (x64_buf *b, x64_reg target);
 /* rel32 branches return the offset of their displacement, for x64_patch_rel32. */
 size_t x64_jcc (x64_buf *b, x64_cc cc);
 size_t x64_jmp (x64_buf *b);
+size_t x64_jmp_rip_mem (x64_buf *b); /* jmp qword [rip + disp32]: the disp is patched like a rel32 */
 size_t x64_call (x64_buf *b);
 void x64_patch_rel32 (x64_buf *b, size_t disp_at, size_t target);
 

@@ -27,9 +27,6 @@
 #define NONE UINT32_MAX
 #define SLOT(i) x64_at (FP, (int32_t) ((i) * 8))
 
-typedef struct fixup { size_t at; uint32_t target; } fixup;
-typedef struct fixups { fixup *v; size_t n, cap; bool oom; } fixups;
-
 static void fixup_add (fixups *f, size_t at, uint32_t target)
 {
   if (f->n == f->cap)
@@ -1786,47 +1783,42 @@ static int compile_body (fn_compiler *fc)
 
 /* ---- The module ------------------------------------------------------------------------ */
 
-/* The per-slot tables of fn_compiler, reused from function to function. */
-typedef struct slot_tables {
-  int8_t *pin;
-  uint8_t *slot_flags;
-  uint64_t *weight_int, *weight_float;
-  uint32_t cap;
-} slot_tables;
-
-static void slot_tables_free (slot_tables *t)
+/* The per-slot tables of fn_compiler, kept in the scratch buffers from function to function. */
+static int slot_tables_reserve (x64_scratch *s, uint32_t n)
 {
-  free (t->pin);
-  free (t->slot_flags);
-  free (t->weight_int);
-  free (t->weight_float);
-  *t = (slot_tables){ 0 };
-}
-
-static int slot_tables_reserve (slot_tables *t, uint32_t n)
-{
-  if (n <= t->cap && t->pin)
+  if (n <= s->slot_cap && s->pin)
     return 0;
-  slot_tables_free (t);
+  free (s->pin);
+  free (s->slot_flags);
+  free (s->weight_int);
+  free (s->weight_float);
   uint32_t cap = n < 64 ? 64 : n * 2;
-  t->pin = malloc (cap);
-  t->slot_flags = malloc (cap);
-  t->weight_int = malloc (cap * sizeof *t->weight_int);
-  t->weight_float = malloc (cap * sizeof *t->weight_float);
-  t->cap = cap;
-  return t->pin && t->slot_flags && t->weight_int && t->weight_float ? 0 : -1;
+  s->pin = malloc (cap);
+  s->slot_flags = malloc (cap);
+  s->weight_int = malloc (cap * sizeof *s->weight_int);
+  s->weight_float = malloc (cap * sizeof *s->weight_float);
+  s->slot_cap = s->pin && s->slot_flags && s->weight_int && s->weight_float ? cap : 0;
+  return s->slot_cap ? 0 : -1;
 }
 
-static void jit_module_destroy (jit_module *jm)
+static void stubs_free (jit_module *jm)
 {
-  if (jm->code)
-    munmap (jm->code, jm->map_size);
-  free (jm->func_start);
   for (stub_block *s = jm->stubs, *next; s; s = next)
     {
       next = s->next;
       free (s);
     }
+}
+
+static void jit_module_destroy (jit_module *jm)
+{
+  if (jm->lazy)
+    jit_lazy_free (jm);
+  else if (jm->code)
+    munmap (jm->code, jm->map_size);
+  free (jm->func_start);
+  free (jm->placed_func);
+  stubs_free (jm);
   free (jm);
 }
 
@@ -1837,6 +1829,58 @@ void jit_module_free (wasm_module *m)
   m->jit = NULL;
 }
 
+int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_index, const code_t *code,
+                          x64_buf *b, fixups *calls, x64_scratch *s, size_t *start)
+{
+  if (code->frame_slots > (INT32_MAX / 8) - 16)
+    return -1;
+  if (code->nwords + 1 > s->cap)
+    {
+      s->cap = (code->nwords + 1) * 2;
+      free (s->native);
+      free (s->is_target);
+      free (s->loop_depth);
+      s->native = malloc (s->cap * sizeof *s->native);
+      s->is_target = malloc (s->cap);
+      s->loop_depth = malloc (s->cap);
+      if (!s->native || !s->is_target || !s->loop_depth)
+        {
+          s->cap = 0;
+          return -2;
+        }
+    }
+  if (slot_tables_reserve (s, code->frame_slots) < 0)
+    return -2;
+  memset (s->native, 0xff, (code->nwords + 1) * sizeof *s->native);
+  memset (s->is_target, 0, code->nwords + 1);
+  while (b->len % 16)
+    x64_byte (b, 0xcc);
+  *start = b->len;
+  fn_compiler fc = { .b = b, .m = m, .jm = jm, .func_index = func_index, .code = code,
+                     .native = s->native, .is_target = s->is_target, .calls = calls, .loop_depth = s->loop_depth,
+                     .nslots = code->frame_slots, .pin = s->pin, .slot_flags = s->slot_flags,
+                     .weight_int = s->weight_int, .weight_float = s->weight_float };
+  int rc = compile_body (&fc);
+  free (fc.jumps.v);
+  for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
+    free (fc.traps[k].v);
+  if (rc == 0 && b->len > INT32_MAX)
+    rc = -1;
+  return rc;
+}
+
+void x64_scratch_free (x64_scratch *s)
+{
+  free (s->native);
+  free (s->is_target);
+  free (s->loop_depth);
+  free (s->pin);
+  free (s->slot_flags);
+  free (s->weight_int);
+  free (s->weight_float);
+  *s = (x64_scratch){ 0 };
+}
+
 int jit_compile_module (wasm_module *m, wasm_error *err)
 {
   if (!jit_supported ())
@@ -1845,64 +1889,29 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
    * forbid new executable mappings once the workload runs. */
   if (!jit_entry_trampoline ())
     return module_error (err, WASM_ERR_RESOURCE, "cannot map the machine code's entry trampoline");
+  if (m->lazy)
+    return jit_lazy_prepare (m, err);
   uint32_t ndefined = m->nfuncs - m->nimported_funcs;
   jit_module *jm = calloc (1, sizeof *jm);
   x64_buf b = { 0 };
   fixups calls = { 0 };
-  uint32_t *native = NULL;
-  uint8_t *is_target = NULL, *loop_depth = NULL;
-  uint32_t native_cap = 0;
-  slot_tables st = { 0 };
+  x64_scratch scratch = { 0 };
   int rc = -2;
-  if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start)))
+  if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start))
+      || !(jm->placed_func = calloc (ndefined + 1, sizeof *jm->placed_func)))
     goto out;
-  jm->nfuncs = ndefined;
   size_t words = 0;
   for (uint32_t i = 0; i < ndefined; i++)
     words += m->codes[i].nwords;
   x64_reserve (&b, words * 5 + 4096); /* machine code is about the register code's size */
   for (uint32_t i = 0; i < ndefined; i++)
     {
-      const code_t *code = &m->codes[i];
-      if (code->frame_slots > (INT32_MAX / 8) - 16)
-        {
-          rc = -1;
-          goto out;
-        }
-      if (code->nwords + 1 > native_cap)
-        {
-          native_cap = (code->nwords + 1) * 2;
-          free (native);
-          free (is_target);
-          free (loop_depth);
-          native = malloc (native_cap * sizeof *native);
-          is_target = malloc (native_cap);
-          loop_depth = malloc (native_cap);
-          if (!native || !is_target || !loop_depth)
-            goto out;
-        }
-      if (slot_tables_reserve (&st, code->frame_slots) < 0)
-        goto out;
-      memset (native, 0xff, (code->nwords + 1) * sizeof *native);
-      memset (is_target, 0, code->nwords + 1);
-      while (b.len % 16)
-        x64_byte (&b, 0xcc);
-      jm->func_start[i] = (uint32_t) b.len;
-      fn_compiler fc = { .b = &b, .m = m, .jm = jm, .func_index = m->nimported_funcs + i, .code = code,
-                         .native = native, .is_target = is_target, .calls = &calls, .loop_depth = loop_depth,
-                         .nslots = code->frame_slots, .pin = st.pin, .slot_flags = st.slot_flags,
-                         .weight_int = st.weight_int, .weight_float = st.weight_float };
-      rc = compile_body (&fc);
-      free (fc.jumps.v);
-      for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
-        free (fc.traps[k].v);
+      size_t start;
+      rc = x64_compile_function (m, jm, m->nimported_funcs + i, &m->codes[i], &b, &calls, &scratch, &start);
       if (rc < 0)
         goto out;
-      if (b.len > INT32_MAX)
-        {
-          rc = -1;
-          goto out;
-        }
+      jm->func_start[i] = (uint32_t) start;
+      jm->placed_func[i] = i;
     }
   rc = -2;
   if (b.oom || calls.oom)
@@ -1924,6 +1933,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
     goto out;
   for (uint32_t i = 0; i < ndefined; i++)
     m->codes[i].jit_entry = jm->code + jm->func_start[i];
+  jm->nplaced = ndefined;
   jit_perf_map_write (m, jm);
   m->jit = jm;
   jm = NULL;
@@ -1933,10 +1943,7 @@ out:
     jit_module_destroy (jm);
   x64_buf_free (&b);
   free (calls.v);
-  free (native);
-  free (is_target);
-  free (loop_depth);
-  slot_tables_free (&st);
+  x64_scratch_free (&scratch);
   if (rc == -1)
     return 0; /* something this backend cannot compile: the module stays interpreted */
   if (rc < 0)

@@ -79,6 +79,7 @@ __attribute__ ((noreturn)) static void unwind (exec_ctx *ctx)
 int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame)
 {
   ctx->current = func;
+  jit_lazy_note_thread (func->inst->module->jit);
   trampoline (ctx, func->inst, frame, func->code->jit_entry, memory_base (func->inst), ctx->store);
   return 0;
 }
@@ -123,7 +124,10 @@ static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, sl
   wasm_func *saved = ctx->current;
   ctx->current = callee;
   if (code->jit_entry)
-    trampoline (ctx, callee->inst, fp, code->jit_entry, memory_base (callee->inst), store);
+    {
+      jit_lazy_note_thread (callee->inst->module->jit);
+      trampoline (ctx, callee->inst, fp, code->jit_entry, memory_base (callee->inst), store);
+    }
   else if (exec_guarded (ctx, callee, fp) < 0)
     unwind (ctx);
   ctx->current = saved;
@@ -183,9 +187,10 @@ wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext)
             continue;
           wasm_instance *inst = r13;
           const jit_module *jm = inst->module->jit;
-          if (!jm || pc < jm->code || pc >= jm->code + jm->code_size)
+          if (!jm || pc < jm->code || pc >= jm->code + __atomic_load_n (&jm->code_size, __ATOMIC_ACQUIRE))
             return NULL;
-          uint32_t off = (uint32_t) (pc - jm->code), lo = 0, hi = jm->nfuncs;
+          uint32_t off = (uint32_t) (pc - jm->code), lo = 0;
+          uint32_t n = __atomic_load_n (&jm->nplaced, __ATOMIC_ACQUIRE), hi = n;
           while (hi - lo > 1)
             {
               uint32_t mid = lo + (hi - lo) / 2;
@@ -194,7 +199,7 @@ wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext)
               else
                 hi = mid;
             }
-          return jm->nfuncs ? inst->funcs[inst->module->nimported_funcs + lo] : NULL;
+          return n ? inst->funcs[inst->module->nimported_funcs + jm->placed_func[lo]] : NULL;
         }
     }
 #endif
