@@ -57,8 +57,11 @@ else
   n=$((n + 1)); echo "ok $n - wasm container handler tests with the compiler # skip needs x86-64, root, bats, jq, busybox"
 fi
 
-# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
+# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c),
+# and on the modules where they once disagreed (tests/fuzz/diff-regressions).
 if make -s build/diff-engines >/dev/null 2>&1; then
+  diff_regressions=(tests/fuzz/diff-regressions/*.wasm)
+  check "compiler agrees with the interpreter on its ${#diff_regressions[@]} past mismatches" build/diff-engines "${diff_regressions[@]}"
   check "compiler agrees with the interpreter on 500 random modules" build/diff-engines -n 500 -o /tmp/runwasm-diff-engines-failure.wasm
 else
   n=$((n + 1)); echo "not ok $n - build diff-engines"

@@ -83,6 +83,24 @@ int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame)
   return 0;
 }
 
+/* The defined function of inst whose compiled code contains pc, or NULL. */
+static wasm_func *code_func (const wasm_instance *inst, const uint8_t *pc)
+{
+  const jit_module *jm = inst->module->jit;
+  if (!jm || !jm->nfuncs || pc < jm->code || pc >= jm->code + jm->code_size)
+    return NULL;
+  uint32_t off = (uint32_t) (pc - jm->code), lo = 0, hi = jm->nfuncs;
+  while (hi - lo > 1)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (jm->func_start[mid] <= off)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return inst->funcs[inst->module->nimported_funcs + lo];
+}
+
 /* ---- Helpers --------------------------------------------------------------------------- */
 
 void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index)
@@ -104,7 +122,7 @@ void jit_interp_op (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, const code_t
 
 /* A call the code does not make directly: host functions, functions of other instances, and
  * functions of modules that were not compiled. The caller checked the interruption flag. */
-static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, slot_t *fp)
+static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *caller, wasm_func *callee, slot_t *fp)
 {
   wasm_store *store = ctx->store;
   if (callee->host)
@@ -116,7 +134,7 @@ static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, sl
   const code_t *code = callee->code;
   if (store->depth >= store->limits.max_call_depth || fp + code->frame_slots > store->stack_end)
     {
-      trap_set (ctx->trap, WASM_TRAP_CALL_STACK_EXHAUSTED, callee, NULL);
+      trap_set (ctx->trap, WASM_TRAP_CALL_STACK_EXHAUSTED, caller, NULL); /* as the interpreter */
       unwind (ctx);
     }
   store->depth++;
@@ -132,14 +150,19 @@ static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, sl
 
 void jit_call (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t func_index)
 {
-  call_func (ctx, inst, inst->funcs[func_index], callee_fp);
+  wasm_func *caller = code_func (inst, __builtin_return_address (0));
+  call_func (ctx, inst, caller ? caller : ctx->current, inst->funcs[func_index], callee_fp);
 }
 
 void jit_call_indirect (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t table, uint32_t type,
                         uint32_t index)
 {
   wasm_table *t = inst->tables[table];
-  wasm_func *caller = ctx->current;
+  /* the caller is the compiled function this helper returns to (ctx->current is only the
+     function last entered from C) */
+  wasm_func *caller = code_func (inst, __builtin_return_address (0));
+  if (!caller)
+    caller = ctx->current;
   if (index >= t->size)
     {
       trap_set (ctx->trap, WASM_TRAP_TABLE_OUT_OF_BOUNDS, caller, "undefined element");
@@ -161,7 +184,7 @@ void jit_call_indirect (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, u
       trap_set (ctx->trap, WASM_TRAP_INTERRUPTED, caller, NULL);
       unwind (ctx);
     }
-  call_func (ctx, inst, callee, callee_fp);
+  call_func (ctx, inst, caller, callee, callee_fp);
 }
 
 /* ---- Faults ---------------------------------------------------------------------------- */
@@ -181,20 +204,7 @@ wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext)
         {
           if (s->object_kinds[i] != OBJ_INSTANCE || s->objects[i] != r13)
             continue;
-          wasm_instance *inst = r13;
-          const jit_module *jm = inst->module->jit;
-          if (!jm || pc < jm->code || pc >= jm->code + jm->code_size)
-            return NULL;
-          uint32_t off = (uint32_t) (pc - jm->code), lo = 0, hi = jm->nfuncs;
-          while (hi - lo > 1)
-            {
-              uint32_t mid = lo + (hi - lo) / 2;
-              if (jm->func_start[mid] <= off)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          return jm->nfuncs ? inst->funcs[inst->module->nimported_funcs + lo] : NULL;
+          return code_func (r13, pc);
         }
     }
 #endif
