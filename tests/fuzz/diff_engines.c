@@ -1,6 +1,6 @@
 /* Differential tester: the compiler against the interpreter, the reference.
  *
- *   diff_engines [-n COUNT] [-s FIRST_SEED] [-o FAILED.wasm] [-v]
+ *   diff_engines [-n COUNT] [-s FIRST_SEED] [-o FAILED.wasm] [-w SEED.wasm] [-v]
  *
  *   diff_engines [-v] SAVED.wasm...      (replay saved modules, e.g. tests/fuzz/diff-regressions)
  *
@@ -15,8 +15,8 @@
  * elements, a host function), two tables with table.get/set/size/grow/fill/copy/init and
  * elem.drop, ref.null/ref.func/ref.is_null, memory.size/grow/fill/copy/init and data.drop,
  * and traps of every kind. It loads the module once for each engine and calls every export
- * with the same arguments in both. Results, traps (kind and message), globals, tables and
- * the memory contents must agree after every call. A global fuel counter, decremented on
+ * with the same arguments in both. Results, traps (kind, message and backtrace), globals,
+ * tables and the memory contents must agree after every call. A global fuel counter, decremented on
  * every function entry and loop iteration, bounds the work of each call. The first mismatch
  * is written to -o (default build/diff-engines-failure.wasm) and reported; exit status 1. */
 #include <math.h>
@@ -1172,7 +1172,12 @@ static int side_load (side *sd, wasm_engine e, const buf *bytes, char *why, size
       return -1;
     }
   wasm_limits lim = { .max_memory_pages = 4, .max_call_depth = CALL_DEPTH };
+  /* The reference checks every access: its out-of-bounds traps know their instruction
+     exactly (a guard-page fault in the interpreter only guesses it from the registers). */
+  if (e == WASM_ENGINE_INTERP)
+    setenv ("RUNWASM_MEMORY", "checked", 1);
   sd->store = wasm_store_new (&lim);
+  unsetenv ("RUNWASM_MEMORY");
   wasm_linker *l = wasm_linker_new (sd->store);
   static const wasm_valtype i32[] = { WASM_I32 };
   wasm_functype hty = { .nparams = 1, .nresults = 1, .params = i32, .results = i32 };
@@ -1350,6 +1355,26 @@ static int compare_state (side *a, side *j, const char *after, char *why, size_t
   return 0;
 }
 
+/* The backtraces: the same functions at the same module offsets, innermost first. */
+static bool same_backtrace (const wasm_trap *a, const wasm_trap *j, char *why, size_t cap)
+{
+  if (a->nframes != j->nframes || a->frames_omitted != j->frames_omitted)
+    {
+      snprintf (why, cap, "backtrace: %u frames (+%u) in interp, %u (+%u) in jit", a->nframes, a->frames_omitted,
+                j->nframes, j->frames_omitted);
+      return false;
+    }
+  for (uint32_t i = 0; i < a->nframes; i++)
+    if (a->frames[i].func_index != j->frames[i].func_index || a->frames[i].offset != j->frames[i].offset)
+      {
+        snprintf (why, cap, "backtrace frame %u: func %u at 0x%llx in interp, func %u at 0x%llx in jit", i,
+                  a->frames[i].func_index, (unsigned long long) a->frames[i].offset, j->frames[i].func_index,
+                  (unsigned long long) j->frames[i].offset);
+        return false;
+      }
+  return true;
+}
+
 /* Run one module: every exported function f1, f2, ... three times with the same random
  * arguments in both engines; 0 if the engines agree, else -1 with a description. */
 static int run_module (const buf *bytes, char *why, size_t cap, int verbose)
@@ -1387,6 +1412,12 @@ static int run_module (const buf *bytes, char *why, size_t cap, int verbose)
                       cj < 0 ? tj.message : "returned");
             goto out;
           }
+        if (ca < 0 && !same_backtrace (&ta, &tj, why, cap))
+          {
+            size_t n = strlen (why);
+            snprintf (why + n, cap - n, " (%s: %s)", name, ta.message);
+            goto out;
+          }
         for (uint32_t i = 0; ca == 0 && i < ty.nresults; i++)
           if (!same_value (&a, &j, &ra[i], &rj[i]))
             {
@@ -1421,7 +1452,7 @@ static int read_file (const char *path, buf *out)
 int main (int argc, char **argv)
 {
   uint64_t first = 1, count = 1000;
-  const char *out_path = "build/diff-engines-failure.wasm";
+  const char *out_path = "build/diff-engines-failure.wasm", *keep_path = NULL; /* -w: save the first seed's */
   int verbose = 0, nfiles = 0;
   char **files = calloc ((size_t) argc, sizeof *files);
   for (int i = 1; i < argc; i++)
@@ -1432,13 +1463,16 @@ int main (int argc, char **argv)
         first = strtoull (argv[++i], NULL, 0);
       else if (!strcmp (argv[i], "-o") && i + 1 < argc)
         out_path = argv[++i];
+      else if (!strcmp (argv[i], "-w") && i + 1 < argc)
+        keep_path = argv[++i];
       else if (!strcmp (argv[i], "-v"))
         verbose = 1;
       else if (argv[i][0] != '-')
         files[nfiles++] = argv[i];
       else
         {
-          fprintf (stderr, "usage: diff_engines [-n COUNT] [-s FIRST_SEED] [-o FAILED.wasm] [-v] [MODULE.wasm...]\n");
+          fprintf (stderr, "usage: diff_engines [-n COUNT] [-s FIRST_SEED] [-o FAILED.wasm] [-w SEED.wasm] [-v] "
+                   "[MODULE.wasm...]\n");
           return 2;
         }
     }
@@ -1479,6 +1513,12 @@ int main (int argc, char **argv)
       gen_module (&bytes);
       if (verbose)
         fprintf (stderr, "seed %llu (%zu bytes)\n", (unsigned long long) seed, bytes.n);
+      FILE *keep = seed == first && keep_path ? fopen (keep_path, "wb") : NULL;
+      if (keep)
+        {
+          fwrite (bytes.p, 1, bytes.n, keep);
+          fclose (keep);
+        }
       if (run_module (&bytes, why, sizeof why, verbose) < 0)
         {
           FILE *f = fopen (out_path, "wb");

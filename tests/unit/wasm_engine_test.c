@@ -53,6 +53,10 @@ int main (void)
   tap_eq_str (wasm_engine_name (WASM_ENGINE_JIT), "jit", "engine names");
 #if defined(__x86_64__)
   tap_ok (wasm_engine_available (WASM_ENGINE_JIT), "the compiler is available on x86-64");
+  tap_ok (wasm_engine_default () == WASM_ENGINE_JIT, "the compiler is the default on x86-64");
+  setenv ("RUNWASM_MEMORY", "checked", 1);
+  tap_ok (wasm_engine_default () == WASM_ENGINE_INTERP, "without guarded memory the interpreter is the default");
+  unsetenv ("RUNWASM_MEMORY");
   tap_eq_int (wasm_engine_select (WASM_ENGINE_JIT), 0, "selecting the compiler");
   tap_ok (wasm_engine_selected () == WASM_ENGINE_JIT, "the selection sticks");
   wasm_module *m = load (WASM_ENGINE_JIT, wasm_module_engine_callee, wasm_module_engine_callee_len);

@@ -11,15 +11,41 @@
 
 #include "wasm/internal.h"
 
+/* Which register-code instruction each stretch of a function's machine code belongs to:
+ * delta-encoded (native offset, word) pairs, native offsets ascending (x64_frames.c). */
+typedef struct jit_pcmap {
+  uint8_t *bytes;
+  size_t len, cap;
+  uint32_t *range;           /* per defined function: its first byte and its end */
+  uint32_t func, last_native, last_word;
+  bool oom;
+} jit_pcmap;
+
+/* The word of a trap site in a prologue (stack checks: they name the caller), and none. */
+#define JIT_PROLOGUE_WORD (UINT32_MAX - 1)
+#define JIT_NO_WORD UINT32_MAX
+
 /* The machine code of one module: one read+execute mapping, function starts for the fault
- * handler, and the single-instruction interpreter stubs the code calls. */
+ * handler, the pc map for backtraces, and the single-instruction interpreter stubs the code
+ * calls. */
 typedef struct jit_module {
   uint8_t *code;
   size_t code_size, map_size;
   uint32_t *func_start;      /* offset of defined function i, ascending */
   uint32_t nfuncs;
+  jit_pcmap pcmap;
   struct stub_block *stubs;  /* code of the instructions the interpreter runs, one by one */
 } jit_module;
+
+/* Where compiled callers left off when a helper entered other code (a function of another
+ * instance, an interpreted one, a host function): on that helper's C stack, innermost first
+ * from exec_ctx.jit_links. pc is the helper's return address, sp the caller's rsp. */
+typedef struct jit_link {
+  struct jit_link *prev;
+  const wasm_instance *inst;
+  const uint8_t *pc;
+  uintptr_t sp;
+} jit_link;
 
 /* Whether this build and CPU can run compiled code (x86-64 with SSE2; others: false). */
 bool jit_supported (void);
@@ -28,7 +54,25 @@ int jit_compile_module (wasm_module *m, wasm_error *err);
 void jit_module_free (wasm_module *m);
 /* Run compiled `func` like exec_guarded: 0, or -1 with the trap filled in. */
 int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame);
-/* The signal handler's question: which function's compiled code faulted? NULL if none. */
-wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext);
+/* The signal handler's question: did compiled code (or an instruction the interpreter runs
+ * for it) fault? If so, fill ctx->trap (kind, function, backtrace) and return true. */
+bool jit_fault_trap (exec_ctx *ctx, wasm_trap_kind kind, void *ucontext);
+
+/* Backtraces of compiled code (x64_frames.c). Building the pc map of defined function func:
+ * begin, then add (offset from the function's start, word) with offsets ascending. */
+int jit_pcmap_begin (jit_module *jm, uint32_t func);
+void jit_pcmap_add (jit_module *jm, uint32_t native, uint32_t word);
+void jit_pcmap_free (jit_pcmap *pm);
+/* The function whose machine code holds pc, and the instruction (JIT_NO_WORD if none). */
+wasm_func *jit_code_func (const wasm_instance *inst, const uint8_t *pc);
+uint32_t jit_code_word (const wasm_instance *inst, const uint8_t *pc);
+/* Append to ctx->trap the compiled frames: the code at pc (the faulting instruction if exact,
+ * else a return address), then the compiled callers whose return addresses start at sp, and
+ * on through ctx->jit_links. */
+void jit_backtrace (exec_ctx *ctx, const wasm_instance *inst, const uint8_t *pc, bool exact, uintptr_t sp);
+/* Only the compiled callers of the code a helper entered (ctx->jit_links), if any: after an
+ * interpreted callee's own frames. */
+void jit_backtrace_callers (exec_ctx *ctx);
+wasm_func *jit_prologue_caller (exec_ctx *ctx, const wasm_instance *inst, uintptr_t sp);
 
 #endif

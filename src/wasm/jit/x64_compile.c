@@ -179,6 +179,7 @@ static void call_c (fn_compiler *fc, const void *fn)
 {
   x64_buf *b = fc->b;
   x64_mov_rr (b, true, RBP, RSP);
+  x64_store (b, 8, x64_at (CTX, offsetof (exec_ctx, jit_sp)), RBP); /* for backtraces (x64_frames.c) */
   x64_alu_ri (b, ALU_AND, true, RSP, -16);
   x64_mov_ri (b, RAX, (uint64_t) (uintptr_t) fn);
   x64_call_r (b, RAX);
@@ -187,7 +188,7 @@ static void call_c (fn_compiler *fc, const void *fn)
 
 static void trap_if (fn_compiler *fc, x64_cc cc, wasm_trap_kind kind)
 {
-  fixup_add (&fc->traps[kind], x64_jcc (fc->b, cc), 0);
+  fixup_add (&fc->traps[kind], x64_jcc (fc->b, cc), fc->at); /* the site's instruction, for backtraces */
 }
 
 static void check_interrupt (fn_compiler *fc)
@@ -925,7 +926,7 @@ static bool emit_instr (fn_compiler *fc)
   switch (id)
     {
     case OP_unreachable:
-      fixup_add (&fc->traps[WASM_TRAP_UNREACHABLE], x64_jmp (b), 0);
+      fixup_add (&fc->traps[WASM_TRAP_UNREACHABLE], x64_jmp (b), fc->at);
       return true;
     case OP_jump:
       branch (fc, -1, target_of (fc, 1));
@@ -1150,6 +1151,8 @@ static int compile_body (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
   const code_t *code = fc->code;
+  const uint32_t start = (uint32_t) b->len;
+  fc->at = JIT_PROLOGUE_WORD;
   emit_prologue (fc);
   for (uint32_t at = 0; at < code->nwords;)
     {
@@ -1190,20 +1193,32 @@ static int compile_body (fn_compiler *fc)
         return -1;
       x64_patch_rel32 (b, fc->jumps.v[i].at, fc->native[t]);
     }
+  for (uint32_t at = 0; at < code->nwords; at++)
+    if (fc->native[at] != NONE)
+      jit_pcmap_add (fc->jm, fc->native[at] - start, at);
+  /* Per trap kind one stub calling jit_raise; every site reaches it by a call of its own, so
+   * the return address names the site and the rsp above it the compiled callers. */
   for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
     {
       fixups *t = &fc->traps[kind];
       if (!t->n)
         continue;
-      for (size_t i = 0; i < t->n; i++)
-        x64_patch_rel32 (b, t->v[i].at, b->len);
+      size_t stub = b->len;
       x64_mov_rr (b, true, RDI, CTX);
       x64_mov_rr (b, true, RSI, INST);
       x64_mov_ri (b, RDX, kind);
       x64_mov_ri (b, RCX, fc->func_index);
+      x64_load (b, W_64, R8, x64_at (RSP, 0));
+      x64_lea (b, R9, x64_at (RSP, 8));
       x64_alu_ri (b, ALU_AND, true, RSP, -16);
       x64_mov_ri (b, RAX, (uint64_t) (uintptr_t) jit_raise);
       x64_call_r (b, RAX);
+      for (size_t i = 0; i < t->n; i++)
+        {
+          x64_patch_rel32 (b, t->v[i].at, b->len);
+          jit_pcmap_add (fc->jm, (uint32_t) (b->len - start), t->v[i].target);
+          x64_patch_rel32 (b, x64_call (b), stub);
+        }
     }
   bool oom = fc->oom || fc->jumps.oom;
   for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
@@ -1218,6 +1233,7 @@ static void jit_module_destroy (jit_module *jm)
   if (jm->code)
     munmap (jm->code, jm->map_size);
   free (jm->func_start);
+  jit_pcmap_free (&jm->pcmap);
   for (stub_block *s = jm->stubs, *next; s; s = next)
     {
       next = s->next;
@@ -1281,7 +1297,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
       jm->func_start[i] = (uint32_t) b.len;
       fn_compiler fc = { .b = &b, .m = m, .jm = jm, .func_index = m->nimported_funcs + i, .code = code,
                          .native = native, .is_target = is_target, .calls = &calls };
-      rc = compile_body (&fc);
+      rc = jit_pcmap_begin (jm, i) < 0 ? -2 : compile_body (&fc);
       free (fc.jumps.v);
       for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
         free (fc.traps[k].v);
@@ -1294,7 +1310,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
         }
     }
   rc = -2;
-  if (b.oom || calls.oom)
+  if (b.oom || calls.oom || jm->pcmap.oom)
     goto out;
   for (size_t i = 0; i < calls.n; i++)
     x64_patch_rel32 (&b, calls.v[i].at, jm->func_start[calls.v[i].target - m->nimported_funcs]);
