@@ -130,6 +130,7 @@ static void gen_expr (buf *b, uint8_t t, int depth);
 static void gen_stmts (buf *b, int depth, int n);
 static void gen_addr (buf *b, int depth);
 static void memarg (buf *b, uint32_t max_align);
+static void canonical_nans (buf *b, uint8_t t, uint8_t shape);
 
 /* A number type, or (less often) v128: the types of params, results, locals and values. */
 static uint8_t pick_type (void)
@@ -399,6 +400,7 @@ static bool gen_simd (buf *b, uint8_t result, int depth)
         }
       put (b, 0xfd);
       put_u (b, op->op);
+      bool nan_open = (op->op >= 0xe4 && op->op <= 0xeb) || (op->op >= 0xf0 && op->op <= 0xf7);
       switch (op->imm)
         {
         case IMM_MEMARG:
@@ -418,9 +420,41 @@ static bool gen_simd (buf *b, uint8_t result, int depth)
         default:
           break;
         }
+      if (nan_open) /* f32x4/f64x2 binary arithmetic */
+        canonical_nans (b, V128, op->op < 0xf0 ? F32 : F64);
       return true;
     }
   return false;
+}
+
+/* ---- NaNs ------------------------------------------------------------------------------ */
+
+/* With two NaN operands, add, mul, min and max may return either one's bits (the spec leaves
+ * it open, and an engine may swap the operands of a commutative op), and reinterpret, stores
+ * and copysign make those bits observable. Their results are made canonical, value ? value :
+ * NaN, through hidden locals (one per float type, after the function's own). */
+static uint32_t nan_local[3]; /* f32, f64, v128 */
+
+static void canonical_nans (buf *b, uint8_t t, uint8_t shape /* for v128: F32 or F64 lanes */)
+{
+  uint32_t l = nan_local[t == F32 ? 0 : t == F64 ? 1 : 2];
+  put (b, 0x22), put_u (b, l);
+  if (t == F32)
+    put (b, 0x43), put_bytes (b, "\0\0\xc0\x7f", 4);
+  else if (t == F64)
+    put (b, 0x44), put_bytes (b, "\0\0\0\0\0\0\xf8\x7f", 8);
+  else
+    {
+      put (b, 0xfd), put_u (b, 0x0c);
+      for (int i = 0; i < (shape == F32 ? 4 : 2); i++)
+        put_bytes (b, shape == F32 ? "\0\0\xc0\x7f" : "\0\0\0\0\0\0\xf8\x7f", shape == F32 ? 4 : 8);
+    }
+  put (b, 0x20), put_u (b, l);
+  put (b, 0x20), put_u (b, l);
+  if (t == V128)
+    put (b, 0xfd), put_u (b, shape == F32 ? 0x41 : 0x47), put (b, 0xfd), put_u (b, 0x52); /* eq, bitselect */
+  else
+    put (b, t == F32 ? 0x5b : 0x61), put (b, 0x1b); /* eq, select */
 }
 
 /* ---- Expressions ----------------------------------------------------------------------- */
@@ -481,7 +515,10 @@ static void gen_number_op (buf *b, uint8_t t, int depth, int which)
         gen_expr (b, t, depth + 1);
         uint8_t base = t == I32 ? 0x6a : t == I64 ? 0x7c : t == F32 ? 0x92 : 0xa0;
         uint8_t n = t == I32 || t == I64 ? 15 : 7;
-        put (b, (uint8_t) (base + below (n)));
+        uint8_t op = (uint8_t) (base + below (n));
+        put (b, op);
+        if ((t == F32 || t == F64) && (op - base == 0 || op - base == 2 || op - base == 4 || op - base == 5))
+          canonical_nans (b, t, 0); /* add, mul, min, max */
         return;
       }
     case 1: /* unary op */
@@ -1123,9 +1160,12 @@ static void gen_module (buf *out)
       cur_func = f;
       budget = 40 + below (120);
       body.n = 0;
-      put_u (&body, extra);
+      put_u (&body, extra + 3);
       for (uint32_t k = 0; k < extra; k++)
         put_u (&body, 1), put (&body, local_types[ty->nparams + k]);
+      static const uint8_t nan_types[3] = { F32, F64, V128 };
+      for (uint32_t k = 0; k < 3; k++)
+        nan_local[k] = nlocals + k, put_u (&body, 1), put (&body, nan_types[k]);
       gen_fuel (&body, chance (80) ? 10 : 1); /* costly entries: recursion ends by fuel more often than by depth */
       gen_stmts (&body, 0, 1 + (int) below (5));
       for (uint32_t i = 0; i < ty->nresults; i++)
