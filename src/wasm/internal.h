@@ -36,9 +36,11 @@ typedef struct functype {
   wasm_valtype *params, *results;
   uint32_t param_slots, result_slots;
   uint64_t hash;
+  uint32_t sig_id;           /* canonical across modules (signatures.c); 0: none, compare types */
 } functype_t;
 
 bool functype_equal (const functype_t *a, const functype_t *b);
+uint32_t signature_id (const functype_t *t);
 
 /* A constant expression: Wasm 2.0 allows exactly one producing instruction. */
 typedef enum const_kind { CONST_VALUE, CONST_GLOBAL_GET, CONST_REF_FUNC } const_kind;

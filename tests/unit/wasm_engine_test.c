@@ -1,10 +1,12 @@
 /* Engine choice: parsing and selecting engines, which modules get machine code, and modules
  * loaded for different engines calling each other (a compiled module imports from an
- * interpreted one and the other way round), in guarded and checked stores. */
+ * interpreted one and the other way round), in guarded and checked stores; canonical
+ * signature ids, which call_indirect's in-line path compares. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+#include "wasm/decode.h"
 #include "wasm/internal.h"
 #include "wasm_modules.h"
 
@@ -43,9 +45,25 @@ static int32_t run_pair (wasm_engine ce, wasm_engine ae, int32_t x, int *ok)
   return result;
 }
 
+static void test_signature_ids (void)
+{
+  wasm_valtype p1[] = { WASM_I32, WASM_I64 }, r1[] = { WASM_F32 };
+  wasm_valtype p2[] = { WASM_I32, WASM_I64 }, r2[] = { WASM_F32 };
+  wasm_valtype p3[] = { WASM_I64, WASM_I32 };
+  functype_t a = { .pub = { .nparams = 2, .nresults = 1 }, .params = p1, .results = r1 };
+  functype_t b = { .pub = { .nparams = 2, .nresults = 1 }, .params = p2, .results = r2 };
+  functype_t c = { .pub = { .nparams = 2, .nresults = 1 }, .params = p3, .results = r1 };
+  functype_t d = { .pub = { .nparams = 2, .nresults = 0 }, .params = p1, .results = r1 };
+  functype_finish (&a), functype_finish (&b), functype_finish (&c), functype_finish (&d);
+  tap_ok (a.sig_id != 0 && a.sig_id == b.sig_id, "equal signatures (other storage) share one id");
+  tap_ok (c.sig_id != a.sig_id && d.sig_id != a.sig_id && c.sig_id != d.sig_id, "different signatures differ");
+  tap_ok (functype_equal (&a, &b) && !functype_equal (&a, &c), "functype_equal agrees");
+}
+
 int main (void)
 {
   wasm_engine e;
+  test_signature_ids ();
   tap_ok (wasm_engine_parse ("jit", &e) == 0 && e == WASM_ENGINE_JIT, "\"jit\" names the compiler");
   tap_ok (wasm_engine_parse ("interp", &e) == 0 && e == WASM_ENGINE_INTERP, "\"interp\" names the interpreter");
   tap_ok (wasm_engine_parse ("fast", &e) < 0 && wasm_engine_parse ("", &e) < 0, "other names are refused");

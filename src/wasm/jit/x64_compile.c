@@ -754,9 +754,10 @@ static void emit_call (fn_compiler *fc, uint32_t func, uint32_t base)
 }
 
 /* call_indirect [op, table, type, base, index]. Fast path, all in line: the element is a
- * function of this instance (so compiled) whose type is the very type the instruction names;
- * anything else (other instances, host functions, equal types under another index, and
- * every trap) takes jit_call_indirect, which checks in the interpreter's order. */
+ * function of this instance (so compiled) whose type has the canonical signature id of the
+ * type the instruction names (one compare, whatever type index either side used); anything
+ * else (other instances, host functions, types without an id, and every trap) takes
+ * jit_call_indirect, which checks in the interpreter's order. */
 static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
 {
   x64_buf *b = fc->b;
@@ -773,9 +774,15 @@ static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
   slow[nslow++] = x64_jcc (b, CC_E);
   x64_alu_rm (b, ALU_CMP, true, INST, x64_at (RAX, offsetof (wasm_func, inst)));
   slow[nslow++] = x64_jcc (b, CC_NE);
-  x64_mov_ri (b, RDX, (uint64_t) (uintptr_t) &fc->m->types[w[2]]);
-  x64_alu_rm (b, ALU_CMP, true, RDX, x64_at (RAX, offsetof (wasm_func, type)));
-  slow[nslow++] = x64_jcc (b, CC_NE);
+  const uint32_t sig = fc->m->types[w[2]].sig_id;
+  if (sig)
+    {
+      x64_load (b, W_64, RDX, x64_at (RAX, offsetof (wasm_func, type)));
+      x64_alu_mi (b, ALU_CMP, false, x64_at (RDX, offsetof (functype_t, sig_id)), (int32_t) sig);
+      slow[nslow++] = x64_jcc (b, CC_NE);
+    }
+  else
+    slow[nslow++] = x64_jmp (b); /* a type without an id: the helper compares the types */
   check_interrupt (fc);
   depth_enter (fc);
   x64_load (b, W_64, RAX, x64_at (RAX, offsetof (wasm_func, code)));
