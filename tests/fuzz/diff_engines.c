@@ -2,7 +2,8 @@
  *
  *   diff_engines [-n COUNT] [-s FIRST_SEED] [-o FAILED.wasm] [-w SEED.wasm] [-v]
  *
- *   diff_engines [-v] SAVED.wasm...      (replay saved modules, e.g. tests/fuzz/diff-regressions)
+ *   diff_engines [-v] SAVED.wasm...      (replay saved modules, e.g. tests/fuzz/diff-regressions;
+ *                                         SAVED.wasm.b, if there, is its importer)
  *
  * For every seed it generates a random *valid* module: typed expression trees over i32, i64,
  * f32, f64, v128 and funcref (arithmetic, compares, conversions incl. trapping and saturating
@@ -14,11 +15,13 @@
  * (with equal signatures under other type indexes, mismatches, null and out-of-range
  * elements, a host function), two tables with table.get/set/size/grow/fill/copy/init and
  * elem.drop, ref.null/ref.func/ref.is_null, memory.size/grow/fill/copy/init and data.drop,
- * and traps of every kind. It loads the module once for each engine and calls every export
- * with the same arguments in both. Results, traps (kind, message and backtrace), globals,
- * tables and the memory contents must agree after every call. A global fuel counter, decremented on
- * every function entry and loop iteration, bounds the work of each call. The first mismatch
- * is written to -o (default build/diff-engines-failure.wasm) and reported; exit status 1. */
+ * and traps of every kind. Often a second module imports the first one's table 0 and adds
+ * its own functions to it, so calls cross instances. It loads the modules once per engine
+ * and calls every export with the same arguments in both. Results, traps (kind, message
+ * and backtrace), globals, tables and the memory contents must agree after every call. A
+ * global fuel counter, decremented on every function entry and loop iteration, bounds the
+ * work of each call. The first mismatch is written to -o (default
+ * build/diff-engines-failure.wasm) and reported; exit status 1. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1054,7 +1057,10 @@ static void gen_stmts (buf *b, int depth, int n)
 
 static void put_name (buf *s, const char *name) { put_u (s, strlen (name)), put_bytes (s, name, strlen (name)); }
 
-static void gen_module (buf *out)
+/* importer: a second module, instantiated after the first, that imports the first one's
+ * table 0 (as its own table 0) instead of defining it: both write their functions into it,
+ * so call_indirect crosses instances both ways. */
+static void gen_module (buf *out, bool importer)
 {
   buf s = { 0 }, body = { 0 };
   out->n = 0;
@@ -1086,7 +1092,10 @@ static void gen_module (buf *out)
       put_bytes (&s, types[i].results, types[i].nresults);
     }
   put_section (out, 1, &s);
-  put_u (&s, 1), put_name (&s, "env"), put_name (&s, "h"), put (&s, 0), put_u (&s, 0);
+  put_u (&s, importer ? 2 : 1), put_name (&s, "env"), put_name (&s, "h"), put (&s, 0), put_u (&s, 0);
+  if (importer)
+    put_name (&s, "a"), put_name (&s, "t0"), put (&s, 1), put (&s, FUNCREF), put (&s, 1), put_u (&s, TABLE_SIZE),
+      put_u (&s, TABLE_MAX);
   put_section (out, 2, &s);
   nfuncs = 1 + below (MAX_FUNCS);
   func_type[HOST] = 0;
@@ -1094,8 +1103,9 @@ static void gen_module (buf *out)
   for (uint32_t f = 1; f <= nfuncs; f++)
     put_u (&s, func_type[f] = below (ntypes));
   put_section (out, 3, &s);
-  put_u (&s, 2);
-  put (&s, FUNCREF), put (&s, 1), put_u (&s, TABLE_SIZE), put_u (&s, TABLE_MAX);
+  put_u (&s, importer ? 1 : 2);
+  if (!importer)
+    put (&s, FUNCREF), put (&s, 1), put_u (&s, TABLE_SIZE), put_u (&s, TABLE_MAX);
   put (&s, FUNCREF), put (&s, 1), put_u (&s, TABLE1_SIZE), put_u (&s, TABLE1_MAX);
   put_section (out, 4, &s);
   put_u (&s, 1), put (&s, 1), put_u (&s, 1), put_u (&s, 3);
@@ -1191,7 +1201,9 @@ static void gen_module (buf *out)
 
 /* ---- Running both ---------------------------------------------------------------------- */
 
-typedef struct side { wasm_module *m; wasm_store *store; wasm_instance *inst; } side;
+/* One engine's run: the module, and the importer if there is one, in one store. */
+#define MAX_MODULES 2
+typedef struct side { wasm_module *m[MAX_MODULES]; wasm_store *store; wasm_instance *inst[MAX_MODULES]; int n; } side;
 
 /* The imported host function: deterministic, so both sides see the same. */
 static int host_h (wasm_caller *caller, void *env, const wasm_value *args, wasm_value *results)
@@ -1201,16 +1213,16 @@ static int host_h (wasm_caller *caller, void *env, const wasm_value *args, wasm_
   return 0;
 }
 
-static int side_load (side *sd, wasm_engine e, const buf *bytes, char *why, size_t cap)
+static int side_load (side *sd, wasm_engine e, const buf *bytes, int n, char *why, size_t cap)
 {
   wasm_error err;
   wasm_engine_select (e);
-  sd->m = wasm_module_new (bytes->p, bytes->n, &err);
-  if (!sd->m)
-    {
-      snprintf (why, cap, "%s: module rejected: %s", wasm_engine_name (e), err.message);
-      return -1;
-    }
+  for (sd->n = 0; sd->n < n; sd->n++)
+    if (!(sd->m[sd->n] = wasm_module_new (bytes[sd->n].p, bytes[sd->n].n, &err)))
+      {
+        snprintf (why, cap, "%s: module %d rejected: %s", wasm_engine_name (e), sd->n, err.message);
+        return -1;
+      }
   wasm_limits lim = { .max_memory_pages = 4, .max_call_depth = CALL_DEPTH };
   /* The reference checks every access: its out-of-bounds traps know their instruction
      exactly (a guard-page fault in the interpreter only guesses it from the registers). */
@@ -1222,13 +1234,19 @@ static int side_load (side *sd, wasm_engine e, const buf *bytes, char *why, size
   static const wasm_valtype i32[] = { WASM_I32 };
   wasm_functype hty = { .nparams = 1, .nresults = 1, .params = i32, .results = i32 };
   wasm_linker_define_func (l, "env", "h", &hty, host_h, NULL);
-  sd->inst = wasm_linker_instantiate (l, sd->m, &err);
-  wasm_linker_delete (l);
-  if (!sd->inst)
+  for (int k = 0; k < n; k++)
     {
-      snprintf (why, cap, "%s: instantiation failed: %s", wasm_engine_name (e), err.message);
-      return -1;
+      sd->inst[k] = wasm_linker_instantiate (l, sd->m[k], &err);
+      if (!sd->inst[k])
+        {
+          snprintf (why, cap, "%s: instantiation of module %d failed: %s", wasm_engine_name (e), k, err.message);
+          wasm_linker_delete (l);
+          return -1;
+        }
+      if (k == 0)
+        wasm_linker_define_instance (l, "a", sd->inst[0]);
     }
+  wasm_linker_delete (l);
   return 0;
 }
 
@@ -1236,25 +1254,27 @@ static void side_free (side *sd)
 {
   if (sd->store)
     wasm_store_delete (sd->store);
-  if (sd->m)
-    wasm_module_delete (sd->m);
+  for (int k = 0; k < MAX_MODULES; k++)
+    if (sd->m[k])
+      wasm_module_delete (sd->m[k]);
   memset (sd, 0, sizeof *sd);
 }
 
-/* A function reference as something both sides can compare: the index of the exported
- * function it is (1...), 0 for the host function's or another unexported one, -1 null. */
+/* A function reference as something both sides can compare: 100 * module + the index of
+ * the exported function it is (1...), 0 for the host function's, -1 null. */
 static long ref_id (side *sd, void *ref)
 {
   if (!ref)
     return -1;
-  for (int f = 1; f <= MAX_FUNCS; f++)
-    {
-      char name[16];
-      snprintf (name, sizeof name, "f%d", f);
-      wasm_func *fn = wasm_instance_func (sd->inst, name);
-      if (fn && (void *) fn == ref)
-        return f;
-    }
+  for (int k = 0; k < sd->n; k++)
+    for (int f = 1; f <= MAX_FUNCS; f++)
+      {
+        char name[16];
+        snprintf (name, sizeof name, "f%d", f);
+        wasm_func *fn = wasm_instance_func (sd->inst[k], name);
+        if (fn && (void *) fn == ref)
+          return 100 * k + f;
+      }
   return 0;
 }
 
@@ -1324,24 +1344,24 @@ static void random_arg (wasm_valtype t, wasm_value *v)
     }
 }
 
-static void set_fuel (side *sd)
+static void set_fuel (wasm_instance *inst)
 {
   wasm_extern e;
-  wasm_instance_export (sd->inst, "g0", &e);
+  wasm_instance_export (inst, "g0", &e);
   wasm_global_set (e.of.global, (wasm_value){ .type = WASM_I32, .of.i32 = FUEL });
 }
 
-/* Globals, tables and memory of both sides; 0 if equal, else -1 with a description. */
-static int compare_state (side *a, side *j, const char *after, char *why, size_t cap)
+static int compare_instance (side *a, side *j, int k, const char *after, char *why, size_t cap)
 {
+  wasm_instance *ia = a->inst[k], *ij = j->inst[k];
   for (int g = 0;; g++)
     {
       char gname[16];
       wasm_extern ga, gj;
       snprintf (gname, sizeof gname, "g%d", g);
-      if (wasm_instance_export (a->inst, gname, &ga) < 0)
+      if (wasm_instance_export (ia, gname, &ga) < 0)
         break;
-      wasm_instance_export (j->inst, gname, &gj);
+      wasm_instance_export (ij, gname, &gj);
       wasm_value va = wasm_global_get (ga.of.global), vj = wasm_global_get (gj.of.global);
       if (!same_value (a, j, &va, &vj))
         {
@@ -1356,9 +1376,9 @@ static int compare_state (side *a, side *j, const char *after, char *why, size_t
       char tname[16];
       wasm_extern ta, tj;
       snprintf (tname, sizeof tname, "t%d", t);
-      if (wasm_instance_export (a->inst, tname, &ta) < 0)
+      if (wasm_instance_export (ia, tname, &ta) < 0)
         break;
-      wasm_instance_export (j->inst, tname, &tj);
+      wasm_instance_export (ij, tname, &tj);
       uint32_t n = wasm_table_size (ta.of.table);
       if (n != wasm_table_size (tj.of.table))
         {
@@ -1378,7 +1398,7 @@ static int compare_state (side *a, side *j, const char *after, char *why, size_t
             }
         }
     }
-  wasm_memory *ma = wasm_instance_memory (a->inst, "mem"), *mj = wasm_instance_memory (j->inst, "mem");
+  wasm_memory *ma = wasm_instance_memory (ia, "mem"), *mj = wasm_instance_memory (ij, "mem");
   if (wasm_memory_size (ma) != wasm_memory_size (mj))
     {
       snprintf (why, cap, "%s: memory size differs", after);
@@ -1395,8 +1415,30 @@ static int compare_state (side *a, side *j, const char *after, char *why, size_t
   return 0;
 }
 
+/* Globals, tables and memory of every instance; 0 if equal, else -1 with a description. */
+static int compare_state (side *a, side *j, const char *after, char *why, size_t cap)
+{
+  for (int k = 0; k < a->n; k++)
+    if (compare_instance (a, j, k, after, why, cap) < 0)
+      {
+        size_t n = strlen (why);
+        snprintf (why + n, cap - n, " (module %d)", k);
+        return -1;
+      }
+  return 0;
+}
+
 /* The backtraces: the same functions at the same module offsets, innermost first. */
-static bool same_backtrace (const wasm_trap *a, const wasm_trap *j, char *why, size_t cap)
+static int module_of (const side *sd, const wasm_module *m)
+{
+  for (int k = 0; k < sd->n; k++)
+    if (sd->m[k] == m)
+      return k;
+  return -1;
+}
+
+static bool same_backtrace (const side *sa, const side *sj, const wasm_trap *a, const wasm_trap *j, char *why,
+                            size_t cap)
 {
   if (a->nframes != j->nframes || a->frames_omitted != j->frames_omitted)
     {
@@ -1405,7 +1447,8 @@ static bool same_backtrace (const wasm_trap *a, const wasm_trap *j, char *why, s
       return false;
     }
   for (uint32_t i = 0; i < a->nframes; i++)
-    if (a->frames[i].func_index != j->frames[i].func_index || a->frames[i].offset != j->frames[i].offset)
+    if (a->frames[i].func_index != j->frames[i].func_index || a->frames[i].offset != j->frames[i].offset
+        || module_of (sa, a->frames[i].module) != module_of (sj, j->frames[i].module))
       {
         snprintf (why, cap, "backtrace frame %u: func %u at 0x%llx in interp, func %u at 0x%llx in jit", i,
                   a->frames[i].func_index, (unsigned long long) a->frames[i].offset, j->frames[i].func_index,
@@ -1415,24 +1458,30 @@ static bool same_backtrace (const wasm_trap *a, const wasm_trap *j, char *why, s
   return true;
 }
 
-/* Run one module: every exported function f1, f2, ... three times with the same random
- * arguments in both engines; 0 if the engines agree, else -1 with a description. */
-static int run_module (const buf *bytes, char *why, size_t cap, int verbose)
+/* Run the modules: every exported function f1, f2, ... of each, three times, with the same
+ * random arguments in both engines; 0 if the engines agree, else -1 with a description. */
+static int run_module (const buf *bytes, int nmodules, char *why, size_t cap, int verbose)
 {
   side a = { 0 }, j = { 0 };
   int rc = -1;
-  if (side_load (&a, WASM_ENGINE_INTERP, bytes, why, cap) < 0 || side_load (&j, WASM_ENGINE_JIT, bytes, why, cap) < 0)
+  if (side_load (&a, WASM_ENGINE_INTERP, bytes, nmodules, why, cap) < 0
+      || side_load (&j, WASM_ENGINE_JIT, bytes, nmodules, why, cap) < 0)
     goto out;
   if (compare_state (&a, &j, "instantiation", why, cap) < 0)
     goto out;
   for (int round = 0; round < 3; round++)
-    for (int f = 1;; f++)
+    for (int k = 0, f = 1; k < nmodules; f++)
       {
         char name[16];
         snprintf (name, sizeof name, "f%d", f);
-        wasm_func *fa = wasm_instance_func (a.inst, name), *fj = wasm_instance_func (j.inst, name);
+        wasm_func *fa = wasm_instance_func (a.inst[k], name), *fj = wasm_instance_func (j.inst[k], name);
         if (!fa)
-          break;
+          {
+            k++, f = 0;
+            continue;
+          }
+        if (k)
+          snprintf (name, sizeof name, "b.f%d", f);
         wasm_functype ty = wasm_func_type (fa);
         wasm_value args[MAX_PARAMS], ra[MAX_RESULTS], rj[MAX_RESULTS];
         if (ty.nparams > MAX_PARAMS || ty.nresults > MAX_RESULTS)
@@ -1440,8 +1489,8 @@ static int run_module (const buf *bytes, char *why, size_t cap, int verbose)
         for (uint32_t i = 0; i < ty.nparams; i++)
           random_arg (ty.params[i], &args[i]);
         wasm_trap ta, tj;
-        set_fuel (&a);
-        set_fuel (&j);
+        for (int i = 0; i < nmodules; i++)
+          set_fuel (a.inst[i]), set_fuel (j.inst[i]);
         int ca = wasm_func_call (fa, args, ty.nparams, ra, ty.nresults, &ta);
         int cj = wasm_func_call (fj, args, ty.nparams, rj, ty.nresults, &tj);
         if (verbose)
@@ -1452,7 +1501,7 @@ static int run_module (const buf *bytes, char *why, size_t cap, int verbose)
                       cj < 0 ? tj.message : "returned");
             goto out;
           }
-        if (ca < 0 && !same_backtrace (&ta, &tj, why, cap))
+        if (ca < 0 && !same_backtrace (&a, &j, &ta, &tj, why, cap))
           {
             size_t n = strlen (why);
             snprintf (why + n, cap - n, " (%s: %s)", name, ta.message);
@@ -1489,6 +1538,28 @@ static int read_file (const char *path, buf *out)
   return 0;
 }
 
+static void write_file (const char *path, const buf *b)
+{
+  FILE *f = fopen (path, "wb");
+  if (f)
+    {
+      fwrite (b->p, 1, b->n, f);
+      fclose (f);
+    }
+}
+
+/* PATH, and PATH.b for the importer if there is one (a stale PATH.b is removed). */
+static void save_modules (const char *path, const buf *bytes, int n)
+{
+  char path_b[4096];
+  snprintf (path_b, sizeof path_b, "%s.b", path);
+  write_file (path, &bytes[0]);
+  if (n > 1)
+    write_file (path_b, &bytes[1]);
+  else
+    remove (path_b);
+}
+
 int main (int argc, char **argv)
 {
   uint64_t first = 1, count = 1000;
@@ -1521,19 +1592,22 @@ int main (int argc, char **argv)
       printf ("diff_engines: the compiler is not available on this machine\n");
       return 0;
     }
-  buf bytes = { 0 };
-  char why[1024];
+  buf bytes[MAX_MODULES] = { 0 };
+  char why[1024], path_b[4096];
   int status = 0;
-  /* Saved modules (regressions) are replayed, their arguments from a fixed seed. */
+  /* Saved modules (regressions) are replayed, their arguments from a fixed seed; FILE.b,
+     if there, is FILE's importer. */
   for (int i = 0; i < nfiles; i++)
     {
       rng = 0x9e3779b97f4a7c15ull;
-      if (read_file (files[i], &bytes) < 0)
+      snprintf (path_b, sizeof path_b, "%s.b", files[i]);
+      int n = read_file (path_b, &bytes[1]) == 0 ? 2 : 1;
+      if (read_file (files[i], &bytes[0]) < 0)
         {
           printf ("%s: cannot read\n", files[i]);
           status = 1;
         }
-      else if (run_module (&bytes, why, sizeof why, verbose) < 0)
+      else if (run_module (bytes, n, why, sizeof why, verbose) < 0)
         {
           printf ("%s: %s\n", files[i], why);
           status = 1;
@@ -1543,38 +1617,32 @@ int main (int argc, char **argv)
     {
       if (!status)
         printf ("%d saved modules: the compiler agrees with the interpreter\n", nfiles);
-      free (bytes.p);
-      free (files);
-      return status;
+      goto out;
     }
   for (uint64_t seed = first; seed < first + count; seed++)
     {
       rng = seed * 0x9e3779b97f4a7c15ull + 1;
-      gen_module (&bytes);
+      gen_module (&bytes[0], false);
+      int n = 1;
+      if (chance (40))
+        gen_module (&bytes[1], true), n = 2;
       if (verbose)
-        fprintf (stderr, "seed %llu (%zu bytes)\n", (unsigned long long) seed, bytes.n);
-      FILE *keep = seed == first && keep_path ? fopen (keep_path, "wb") : NULL;
-      if (keep)
+        fprintf (stderr, "seed %llu (%zu bytes, %d modules)\n", (unsigned long long) seed, bytes[0].n, n);
+      if (seed == first && keep_path)
+        save_modules (keep_path, bytes, n);
+      if (run_module (bytes, n, why, sizeof why, verbose) < 0)
         {
-          fwrite (bytes.p, 1, bytes.n, keep);
-          fclose (keep);
-        }
-      if (run_module (&bytes, why, sizeof why, verbose) < 0)
-        {
-          FILE *f = fopen (out_path, "wb");
-          if (f)
-            {
-              fwrite (bytes.p, 1, bytes.n, f);
-              fclose (f);
-            }
-          printf ("seed %llu: %s (module written to %s)\n", (unsigned long long) seed, why, out_path);
-          free (bytes.p);
-          free (files);
-          return 1;
+          save_modules (out_path, bytes, n);
+          printf ("seed %llu: %s (module written to %s%s)\n", (unsigned long long) seed, why, out_path,
+                  n > 1 ? ", its importer to FILE.b" : "");
+          status = 1;
+          goto out;
         }
     }
   printf ("%llu random modules: the compiler agrees with the interpreter\n", (unsigned long long) count);
-  free (bytes.p);
+out:
+  for (int k = 0; k < MAX_MODULES; k++)
+    free (bytes[k].p);
   free (files);
-  return 0;
+  return status;
 }
