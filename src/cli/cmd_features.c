@@ -96,12 +96,15 @@ int cmd_features (struct cli_globals *g, int argc, char **argv)
     { "io.runwasm.wasm.trap-on-grow-failure", "true, false" },
     { "io.runwasm.wasm.backtrace", "true, false" },
     { "io.runwasm.wasm.tcplisten", "HOST:PORT[,HOST:PORT...]" },
+    { "io.runwasm.wasm.engine", "jit, interp" },
   };
   for (size_t i = 0; i < sizeof wasm_settings / sizeof wasm_settings[0]; i++)
     json_object_object_add (ann, wasm_settings[i][0], json_object_new_string (wasm_settings[i][1]));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.version", json_object_new_string (RUNWASM_VERSION));
   json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.wasm-engines",
                           json_object_new_string (wasm_engine_available (WASM_ENGINE_JIT) ? "interp, jit" : "interp"));
+  json_object_object_add (ann, "org.opencontainers.runtime-spec.features.runwasm.wasm-engine-default",
+                          json_object_new_string (wasm_engine_name (wasm_engine_default ())));
   json_object_object_add (f, "annotations", ann);
 
   printf ("%s\n", json_object_to_json_string_ext (f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -55,8 +55,10 @@ static void version (void)
   printf ("runwasm version " RUNWASM_VERSION "\n"
           "spec: " RUNWASM_SPEC_VERSION "\n"
           "+SECCOMP +CAP +CGROUPFS +USERNS +WASM:builtin\n"
-          "wasm engines: interp%s (default %s)\n",
-          wasm_engine_available (WASM_ENGINE_JIT) ? ", jit" : "", wasm_engine_name (wasm_engine_selected ()));
+          "wasm engines: interp%s (default %s%s%s)\n",
+          wasm_engine_available (WASM_ENGINE_JIT) ? ", jit" : "", wasm_engine_name (wasm_engine_default ()),
+          wasm_engine_selected () != wasm_engine_default () ? ", RUNWASM_ENGINE=" : "",
+          wasm_engine_selected () != wasm_engine_default () ? wasm_engine_name (wasm_engine_selected ()) : "");
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_LOG_LEVEL, OPT_DEBUG, OPT_SYSTEMD, OPT_MANAGER };

@@ -44,6 +44,7 @@ static int wasm_prepare (const struct handler_context *ctx, void **data, struct 
   struct wasm_container_options options;
   if (wasm_container_options_parse (ctx->config, &options, err) < 0)
     return -1;
+  wasm_container_select_engine (&options);
   wasm_module *module = NULL;
   if (module_file_load (path, &module, err) < 0)
     return -1;

@@ -1,5 +1,6 @@
 /* io.runwasm.wasm.* annotations for Wasm containers, and the run limits they share with
- * `runwasm wasm`'s flags (fuel, timeout, max-wasm-stack, trap-on-grow-failure, backtrace):
+ * `runwasm wasm`'s flags (fuel, timeout, max-wasm-stack, trap-on-grow-failure, backtrace,
+ * engine):
  * one implementation, one documented meaning, messages in the spelling the user wrote. */
 #include "handlers/wasm_options.h"
 
@@ -64,8 +65,15 @@ static int parse_one (const char *key, const char *v, struct wasm_container_opti
       o->tcplisten = v;
       return 0;
     }
+  if (strcmp (name, "engine") == 0)
+    {
+      if (wasm_engine_parse (v, &o->engine) < 0)
+        return rw_error_set (err, 0, "annotation `%s`: `%s` is not jit or interp", key, v);
+      o->engine_set = true;
+      return 0;
+    }
   return rw_error_set (err, 0, "annotation `%s`: unknown (runwasm knows " PREFIX "fuel, timeout, max-wasm-stack, "
-                       "trap-on-grow-failure, backtrace, tcplisten)", key);
+                       "trap-on-grow-failure, backtrace, tcplisten, engine)", key);
 }
 
 int wasm_container_options_parse (const struct oci_config *config, struct wasm_container_options *o,
@@ -83,6 +91,12 @@ int wasm_container_options_parse (const struct oci_config *config, struct wasm_c
         return v == NULL ? rw_error_set (err, 0, "annotation `%s`: not a string", key) : -1;
     }
   return 0;
+}
+
+void wasm_container_select_engine (const struct wasm_container_options *o)
+{
+  if (o->engine_set && wasm_engine_select (o->engine) < 0)
+    wasm_engine_select (WASM_ENGINE_INTERP);
 }
 
 int wasm_container_listen (const struct wasm_container_options *o, int *fds, size_t *n, struct rw_error **err)

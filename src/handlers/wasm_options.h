@@ -27,12 +27,18 @@ struct wasm_run_limits {
 struct wasm_container_options {
   struct wasm_run_limits limits;
   const char *tcplisten;       /* comma-separated HOST:PORT list, or NULL */
+  bool engine_set;             /* io.runwasm.wasm.engine given */
+  wasm_engine engine;
 };
 
 /* Read and check every io.runwasm.wasm.* annotation; an unknown one under that prefix is an
  * error too (a typo must not silently drop a limit). */
 int wasm_container_options_parse (const struct oci_config *config, struct wasm_container_options *o,
                                    struct rw_error **err);
+
+/* Select io.runwasm.wasm.engine (if given) for the module about to be loaded. The compiler
+ * where it is not available means the interpreter: a pod spec is shared by many nodes. */
+void wasm_container_select_engine (const struct wasm_container_options *o);
 
 /* Open the io.runwasm.wasm.tcplisten sockets (in the container's network namespace: this
  * runs in the handler's prepare). fds[] gets *n of them; on failure none stay open. */

@@ -40,7 +40,7 @@ static int64_t offset_of (const code_t *code, const uint32_t *ip)
   return found;
 }
 
-static void add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip)
+void backtrace_add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip)
 {
   if (!func || !func->code)
     return;
@@ -61,12 +61,12 @@ void backtrace_capture (wasm_trap *trap, const wasm_func *func, const uint32_t *
 {
   if (!trap || trap->kind == WASM_TRAP_EXIT)
     return;
-  add_frame (trap, func, ip);
+  backtrace_add_frame (trap, func, ip);
   /* A saved ip is the return address: the word before it is inside the call. */
   while (top > entry)
     {
       top--;
-      add_frame (trap, top->func, top->ip - 1);
+      backtrace_add_frame (trap, top->func, top->ip - 1);
     }
 }
 

@@ -45,11 +45,12 @@ void functype_finish (functype_t *t)
   t->hash = hash_types (t->results, t->pub.nresults,
                         hash_types (t->params, t->pub.nparams, 0xcbf29ce484222325ull ^ t->pub.nparams)
                         ^ ((uint64_t) t->pub.nresults << 32));
+  t->sig_id = signature_id (t);
 }
 
 bool functype_equal (const functype_t *a, const functype_t *b)
 {
-  if (a == b)
+  if (a == b || (a->sig_id && a->sig_id == b->sig_id))
     return true;
   return a->hash == b->hash && a->pub.nparams == b->pub.nparams && a->pub.nresults == b->pub.nresults
          && memcmp (a->params, b->params, a->pub.nparams * sizeof *a->params) == 0

@@ -37,9 +37,11 @@ typedef struct functype {
   wasm_valtype *params, *results;
   uint32_t param_slots, result_slots;
   uint64_t hash;
+  uint32_t sig_id;           /* canonical across modules (signatures.c); 0: none, compare types */
 } functype_t;
 
 bool functype_equal (const functype_t *a, const functype_t *b);
+uint32_t signature_id (const functype_t *t);
 
 /* A constant expression: Wasm 2.0 allows exactly one producing instruction. */
 typedef enum const_kind { CONST_VALUE, CONST_GLOBAL_GET, CONST_REF_FUNC } const_kind;
@@ -222,6 +224,9 @@ typedef struct call_frame {
 
 /* Memory mode of a store: guarded (reserve + guard pages, free bounds checks) or checked. */
 typedef enum memory_mode { MEMORY_GUARDED, MEMORY_CHECKED } memory_mode;
+/* Whether new stores get guarded memory (memory.c): not with RUNWASM_MEMORY=checked or when
+ * the reservation fails. */
+bool memory_reservation_possible (void);
 
 struct wasm_store {
   wasm_limits limits;
@@ -258,6 +263,13 @@ typedef struct exec_ctx {
   char *stack_limit;         /* lowest C stack address nested entries may use */
   wasm_func *current;        /* function running when a fault hit (best effort) */
   call_frame *entry, *top;   /* this entry's call frames, for the backtrace of a fault */
+  /* Compiled frames are return addresses on the C stack (jit/x64_frames.c): the rsp of the
+   * compiled function that made the latest helper call, the return address of an
+   * instruction the interpreter runs for compiled code (while it runs), and where the
+   * compiled callers of a nested entry into compiled code left off. */
+  uintptr_t jit_sp;
+  const uint8_t *jit_op_pc;
+  struct jit_link *jit_links;
 } exec_ctx;
 
 /* Run `func` with its arguments already in frame[0..]; results land in frame[0..]. */
@@ -274,6 +286,8 @@ void trap_set (wasm_trap *trap, wasm_trap_kind kind, const wasm_func *func, cons
  * callers saved in [entry, top), innermost first. Async-signal-safe. */
 void backtrace_capture (wasm_trap *trap, const wasm_func *func, const uint32_t *ip,
                         const call_frame *top, const call_frame *entry);
+/* Append one frame: func at ip (NULL: offset unknown). */
+void backtrace_add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip);
 /* The most likely interpreter ip among a faulting thread's registers (ucontext), or NULL. */
 const uint32_t *backtrace_ip_from_context (const wasm_func *func, const void *ucontext);
 void signals_install (void);

@@ -136,14 +136,13 @@ static void fault_handler (int sig, siginfo_t *info, void *uctx)
   exec_ctx *ctx = exec_current;
   if (ctx && fault_in_wasm_memory (ctx, info->si_addr))
     {
-      wasm_func *compiled = jit_fault_func (ctx, uctx);
-      trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, compiled ? compiled : ctx->current, NULL);
-      /* Compiled frames keep no interpreter ip or call frames: the faulting function only. */
-      if (compiled)
-        backtrace_capture (ctx->trap, compiled, NULL, ctx->entry, ctx->entry);
-      else
-        backtrace_capture (ctx->trap, ctx->current, backtrace_ip_from_context (ctx->current, uctx), ctx->top,
-                           ctx->entry);
+      if (!jit_fault_trap (ctx, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, uctx))
+        {
+          trap_set (ctx->trap, WASM_TRAP_MEMORY_OUT_OF_BOUNDS, ctx->current, NULL);
+          backtrace_capture (ctx->trap, ctx->current, backtrace_ip_from_context (ctx->current, uctx), ctx->top,
+                             ctx->entry);
+          jit_backtrace_callers (ctx); /* an interpreted callee of compiled code: its callers */
+        }
       siglongjmp (ctx->fault_jmp, 1);
     }
   /* Not ours: hand it to whoever was installed before, or crash as usual. */

@@ -8,8 +8,6 @@
 
 #define DEFAULT_MAX_TABLE_ELEMS 10000000u
 
-bool memory_reservation_possible (void);
-
 wasm_store *wasm_store_new (const wasm_limits *limits)
 {
   wasm_store *s = calloc (1, sizeof *s);

@@ -178,13 +178,16 @@ uint64_t wasm_store_fuel (const wasm_store *store); /* what is left */
 
 /* The interpreter runs everywhere; the compiler (x86-64 machine code) where the build and CPU
  * support it. The selected engine applies to modules loaded afterwards (process-wide); it
- * starts as RUNWASM_ENGINE=jit|interp if set, else the interpreter. Compiled modules still run
- * interpreted in stores with checked memory (RUNWASM_MEMORY=checked). */
+ * starts as RUNWASM_ENGINE=jit|interp if set (an engine not available here: the default),
+ * else the default: the compiler where it is available and guarded memory can be reserved,
+ * else the interpreter. Compiled modules still run interpreted in stores with checked memory
+ * (RUNWASM_MEMORY=checked). */
 typedef enum wasm_engine { WASM_ENGINE_INTERP = 0, WASM_ENGINE_JIT = 1 } wasm_engine;
 
 int wasm_engine_available (wasm_engine engine);     /* 1 or 0 */
 int wasm_engine_select (wasm_engine engine);        /* -1 if not available */
 wasm_engine wasm_engine_selected (void);
+wasm_engine wasm_engine_default (void);             /* what RUNWASM_ENGINE unset means */
 const char *wasm_engine_name (wasm_engine engine);  /* "interp", "jit" */
 /* Parse "jit" / "interp"; -1 for anything else. */
 int wasm_engine_parse (const char *name, wasm_engine *out);

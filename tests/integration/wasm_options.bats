@@ -132,10 +132,65 @@ print(data.decode().strip())'
   grep -qx "served 2" "$BATS_TEST_TMPDIR/stdio"
 }
 
+# exec_mappings_of_running: anonymous executable mappings of the running container's process:
+# compiled code (and its entry trampoline) is mapped read+execute, the interpreter maps
+# neither (the count may include others, the same for both).
+exec_mappings_of_running () {
+  local pid
+  pid=$(rw state "$ID" | jq -r .pid)
+  grep -c ' r-xp 00000000 00:00 0 ' "/proc/$pid/maps" || true
+}
+
+@test "io.runwasm.wasm.engine: jit runs machine code, interp the interpreter; the default is jit" {
+  [ "$(uname -m)" = x86_64 ] || skip "the compiler is x86-64 only"
+  local -A n
+  for engine in jit interp default; do
+    if [ $engine = default ]; then ANNOTATIONS='{}'; else ANNOTATIONS="{\"io.runwasm.wasm.engine\": \"$engine\"}"; fi
+    module limits spin
+    create_detached
+    rw start "$ID"
+    n[$engine]=$(exec_mappings_of_running)
+    echo "$engine: ${n[$engine]} executable anonymous mappings"
+    rw delete --force "$ID"
+  done
+  [ "${n[jit]}" -gt "${n[interp]}" ] # the module's code (and the trampoline: the kernel may merge them)
+  [ "${n[default]}" -eq "${n[jit]}" ]
+  ANNOTATIONS='{"io.runwasm.wasm.engine": "fast"}' module limits spin
+  run rw create --bundle "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"annotation \`io.runwasm.wasm.engine\`: \`fast\` is not jit or interp"* ]]
+  assert_nothing_left "$ID"
+}
+
+# The signal reaches the process directly (no runtime start-up in the measurement); the
+# time is until the process is gone or a zombie. Best of three, as the machine is shared.
+@test "SIGTERM stops a busy compiled loop within 100 ms" {
+  [ "$(uname -m)" = x86_64 ] || skip "the compiler is x86-64 only"
+  local best=999999
+  for _ in 1 2 3; do
+    ANNOTATIONS='{"io.runwasm.wasm.engine": "jit"}' module limits spin
+    create_detached
+    rw start "$ID"
+    local pid state start now
+    pid=$(rw state "$ID" | jq -r .pid)
+    sleep 0.2 # well inside the loop
+    start=$(date +%s%N)
+    kill -TERM "$pid"
+    while read -r _ _ state _ < "/proc/$pid/stat" 2>/dev/null && [ "$state" != Z ]; do :; done
+    now=$(date +%s%N)
+    local us=$(( (now - start) / 1000 ))
+    echo "stopped in $us us"
+    [ "$us" -lt "$best" ] && best=$us
+    rw delete --force "$ID"
+  done
+  echo "best: $best us"
+  [ "$best" -lt 100000 ]
+}
+
 @test "features lists the io.runwasm.wasm annotations" {
   run rw features
   [ "$status" -eq 0 ]
-  for key in fuel timeout max-wasm-stack trap-on-grow-failure backtrace tcplisten; do
+  for key in fuel timeout max-wasm-stack trap-on-grow-failure backtrace tcplisten engine; do
     echo "$output" | jq -e --arg k "io.runwasm.wasm.$key" '.annotations | has($k)'
   done
 }

@@ -3,8 +3,8 @@
 # the memory-heavy spec scripts pass in both memory modes: forced explicit bounds checks
 # (RUNWASM_MEMORY=checked) and an address-space limit too small for the guard-page
 # reservation (ulimit -v), where the engine must fall back by itself; the engine choice on the
-# command line; Wasm containers with compiled modules; and the compiler agrees with the
-# interpreter on random modules.
+# command line; Wasm containers with the interpreter (40-integration.sh runs them with the
+# default, the compiler); and the compiler agrees with the interpreter on random modules.
 set -u
 cd "$(dirname "$0")/../.."
 SPEC_DIR=${SPEC_DIR:-../shared/wasm-spec}
@@ -47,18 +47,21 @@ if make -s build/runwasm >/dev/null 2>&1; then
   rm -f /tmp/runwasm-engine-err.$$
 fi
 
-# Wasm containers with compiled modules: the handler's tests (exit codes, traps, SIGTERM
-# stopping a spinning module) with RUNWASM_ENGINE=jit. Root, bats and busybox as for
-# 40-integration.sh.
+# Wasm containers with the interpreter, now that the compiler is the default on x86-64: the
+# handler's tests (exit codes, traps, SIGTERM stopping a spinning module) with
+# RUNWASM_ENGINE=interp. Root, bats and busybox as for 40-integration.sh.
 if [ "$(uname -m)" = x86_64 ] && [ "$(id -u)" -eq 0 ] && command -v bats >/dev/null && command -v jq >/dev/null \
    && [ -x /bin/busybox ] && [ -x build/runwasm ]; then
-  check "wasm container handler tests with RUNWASM_ENGINE=jit" env RUNWASM_ENGINE=jit bats --tap tests/integration/wasm_handler.bats
+  check "wasm container handler tests with RUNWASM_ENGINE=interp" env RUNWASM_ENGINE=interp bats --tap tests/integration/wasm_handler.bats
 else
-  n=$((n + 1)); echo "ok $n - wasm container handler tests with the compiler # skip needs x86-64, root, bats, jq, busybox"
+  n=$((n + 1)); echo "ok $n - wasm container handler tests with the interpreter # skip needs x86-64, root, bats, jq, busybox"
 fi
 
-# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c).
+# The compiler against the interpreter on random valid modules (tests/fuzz/diff_engines.c),
+# and on the modules where they once disagreed (tests/fuzz/diff-regressions).
 if make -s build/diff-engines >/dev/null 2>&1; then
+  diff_regressions=(tests/fuzz/diff-regressions/*.wasm)
+  check "compiler agrees with the interpreter on its ${#diff_regressions[@]} past mismatches" build/diff-engines "${diff_regressions[@]}"
   check "compiler agrees with the interpreter on 500 random modules" build/diff-engines -n 500 -o /tmp/runwasm-diff-engines-failure.wasm
 else
   n=$((n + 1)); echo "not ok $n - build diff-engines"

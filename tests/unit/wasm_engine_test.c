@@ -1,11 +1,13 @@
 /* Engine choice: parsing and selecting engines, which modules get machine code, and modules
  * loaded for different engines calling each other (a compiled module imports from an
  * interpreted one and the other way round), in guarded and checked stores; slots the
- * compiler keeps in registers survive calls and interpreter-run instructions. */
+ * compiler keeps in registers survive calls and interpreter-run instructions; canonical
+ * signature ids, which call_indirect's in-line path compares. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+#include "wasm/decode.h"
 #include "wasm/internal.h"
 #include "wasm_modules.h"
 
@@ -63,9 +65,25 @@ static int64_t run_mix (wasm_engine e, int32_t n)
   return result;
 }
 
+static void test_signature_ids (void)
+{
+  wasm_valtype p1[] = { WASM_I32, WASM_I64 }, r1[] = { WASM_F32 };
+  wasm_valtype p2[] = { WASM_I32, WASM_I64 }, r2[] = { WASM_F32 };
+  wasm_valtype p3[] = { WASM_I64, WASM_I32 };
+  functype_t a = { .pub = { .nparams = 2, .nresults = 1 }, .params = p1, .results = r1 };
+  functype_t b = { .pub = { .nparams = 2, .nresults = 1 }, .params = p2, .results = r2 };
+  functype_t c = { .pub = { .nparams = 2, .nresults = 1 }, .params = p3, .results = r1 };
+  functype_t d = { .pub = { .nparams = 2, .nresults = 0 }, .params = p1, .results = r1 };
+  functype_finish (&a), functype_finish (&b), functype_finish (&c), functype_finish (&d);
+  tap_ok (a.sig_id != 0 && a.sig_id == b.sig_id, "equal signatures (other storage) share one id");
+  tap_ok (c.sig_id != a.sig_id && d.sig_id != a.sig_id && c.sig_id != d.sig_id, "different signatures differ");
+  tap_ok (functype_equal (&a, &b) && !functype_equal (&a, &c), "functype_equal agrees");
+}
+
 int main (void)
 {
   wasm_engine e;
+  test_signature_ids ();
   tap_ok (wasm_engine_parse ("jit", &e) == 0 && e == WASM_ENGINE_JIT, "\"jit\" names the compiler");
   tap_ok (wasm_engine_parse ("interp", &e) == 0 && e == WASM_ENGINE_INTERP, "\"interp\" names the interpreter");
   tap_ok (wasm_engine_parse ("fast", &e) < 0 && wasm_engine_parse ("", &e) < 0, "other names are refused");
@@ -73,6 +91,10 @@ int main (void)
   tap_eq_str (wasm_engine_name (WASM_ENGINE_JIT), "jit", "engine names");
 #if defined(__x86_64__)
   tap_ok (wasm_engine_available (WASM_ENGINE_JIT), "the compiler is available on x86-64");
+  tap_ok (wasm_engine_default () == WASM_ENGINE_JIT, "the compiler is the default on x86-64");
+  setenv ("RUNWASM_MEMORY", "checked", 1);
+  tap_ok (wasm_engine_default () == WASM_ENGINE_INTERP, "without guarded memory the interpreter is the default");
+  unsetenv ("RUNWASM_MEMORY");
   tap_eq_int (wasm_engine_select (WASM_ENGINE_JIT), 0, "selecting the compiler");
   tap_ok (wasm_engine_selected () == WASM_ENGINE_JIT, "the selection sticks");
   wasm_module *m = load (WASM_ENGINE_JIT, wasm_module_engine_callee, wasm_module_engine_callee_len);

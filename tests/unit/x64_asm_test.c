@@ -94,6 +94,11 @@ int main (void)
   CASE ("mov eax,DWORD PTR [r12+rax*1+0x7fffffff]", x64_load (b, W_U32, RAX, x64_at_index (R12, RAX, 0x7fffffff)));
   CASE ("movsxd rax,DWORD PTR [rbx+0x18]", x64_load (b, W_S32, RAX, x64_at (RBX, 24)));
   CASE ("mov r11,QWORD PTR [rsp+0x10]", x64_load (b, W_64, R11, x64_at (RSP, 16)));
+  /* the trap stub and helper calls, for backtraces (x64_frames.c), and call_indirect's id compare */
+  CASE ("mov r8,QWORD PTR [rsp]", x64_load (b, W_64, R8, x64_at (RSP, 0)));
+  CASE ("lea r9,[rsp+0x8]", x64_lea (b, R9, x64_at (RSP, 8)));
+  CASE ("mov QWORD PTR [r15+0x1f0],rbp", x64_store (b, 8, x64_at (R15, 0x1f0), RBP));
+  CASE ("cmp DWORD PTR [rdx+0x40],0x1234", x64_alu_mi (b, ALU_CMP, false, x64_at (RDX, 0x40), 0x1234));
   CASE ("mov BYTE PTR [r12+rax*1],sil", x64_store (b, 1, x64_at_index (R12, RAX, 0), RSI));
   CASE ("mov BYTE PTR [r12+rax*1],cl", x64_store (b, 1, x64_at_index (R12, RAX, 0), RCX));
   CASE ("mov WORD PTR [r12+rax*1+0x2],cx", x64_store (b, 2, x64_at_index (R12, RAX, 2), RCX));

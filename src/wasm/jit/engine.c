@@ -1,5 +1,6 @@
-/* Which engine modules are loaded for (the interpreter, or the compiler where available), and
- * whether they translate function bodies lazily. */
+/* Which engine modules are loaded for: the compiler where this machine can run its code,
+ * else the interpreter (RUNWASM_ENGINE or wasm_engine_select override that), and whether
+ * they translate function bodies lazily. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,13 @@ static atomic_int selected = -1; /* -1: not decided yet (RUNWASM_ENGINE is read 
 int wasm_engine_available (wasm_engine engine)
 {
   return engine == WASM_ENGINE_INTERP || (engine == WASM_ENGINE_JIT && jit_supported ());
+}
+
+/* Compiled code runs only in stores with guarded memory: where the reservation is impossible
+ * (RUNWASM_MEMORY=checked, a small RLIMIT_AS) compiling would only cost load time. */
+wasm_engine wasm_engine_default (void)
+{
+  return jit_supported () && memory_reservation_possible () ? WASM_ENGINE_JIT : WASM_ENGINE_INTERP;
 }
 
 int wasm_engine_parse (const char *name, wasm_engine *out)
@@ -38,10 +46,10 @@ wasm_engine wasm_engine_selected (void)
   int e = atomic_load (&selected);
   if (e >= 0)
     return (wasm_engine) e;
-  wasm_engine from_env = WASM_ENGINE_INTERP;
+  wasm_engine from_env = wasm_engine_default ();
   const char *env = getenv ("RUNWASM_ENGINE");
   if (env && (wasm_engine_parse (env, &from_env) < 0 || !wasm_engine_available (from_env)))
-    from_env = WASM_ENGINE_INTERP;
+    from_env = wasm_engine_default ();
   int expected = -1;
   atomic_compare_exchange_strong (&selected, &expected, (int) from_env);
   return (wasm_engine) atomic_load (&selected);

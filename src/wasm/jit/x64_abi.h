@@ -13,7 +13,14 @@
  * interpreter stub is preceded by a spill of the pins to the frame and followed by a reload;
  * rax, rcx, rdx, xmm0 and xmm1 are the emitters' scratch. A call between compiled functions of one
  * module is a direct `call`; everything else goes through jit_call. Traps call jit_raise,
- * which records the trap and siglongjmps to the entry, like a fault in guarded memory. */
+ * which records the trap and siglongjmps to the entry, like a fault in guarded memory.
+ *
+ * Backtraces (x64_frames.c) rely on three rules: in a function's body rsp points at its
+ * return address (no pushes, no frame: the return addresses of compiled callers lie one
+ * above the other); every helper call first stores that rsp to exec_ctx.jit_sp; every trap
+ * site reaches its trap stub by a `call`, whose return address the pc map ties to the
+ * site's instruction, and the stub passes that address and the rsp above it to jit_raise.
+ * A backend that keeps a frame must give the walk its size. */
 #ifndef RUNWASM_WASM_JIT_X64_ABI_H
 #define RUNWASM_WASM_JIT_X64_ABI_H
 
@@ -65,7 +72,8 @@ typedef void (*jit_entry_fn) (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, co
                               uint8_t *mem_base, wasm_store *store);
 jit_entry_fn jit_entry_trampoline (void);
 
-__attribute__ ((noreturn)) void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index);
+__attribute__ ((noreturn)) void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index,
+                                           const uint8_t *site, uintptr_t sp);
 /* One instruction run by the interpreter from its stub (one op and `ret`). */
 void jit_interp_op (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, const code_t *stub, uint32_t func_index);
 /* A call to anything but a compiled function of the same module (imports, host functions). */

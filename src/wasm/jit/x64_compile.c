@@ -393,6 +393,7 @@ static void call_c (fn_compiler *fc, const void *fn)
 {
   x64_buf *b = fc->b;
   x64_mov_rr (b, true, RBP, RSP);
+  x64_store (b, 8, x64_at (CTX, offsetof (exec_ctx, jit_sp)), RBP); /* for backtraces (x64_frames.c) */
   x64_alu_ri (b, ALU_AND, true, RSP, -16);
   x64_mov_ri (b, RAX, (uint64_t) (uintptr_t) fn);
   x64_call_r (b, RAX);
@@ -401,7 +402,7 @@ static void call_c (fn_compiler *fc, const void *fn)
 
 static void trap_if (fn_compiler *fc, x64_cc cc, wasm_trap_kind kind)
 {
-  fixup_add (&fc->traps[kind], x64_jcc (fc->b, cc), 0);
+  fixup_add (&fc->traps[kind], x64_jcc (fc->b, cc), fc->at); /* the site's instruction, for backtraces */
 }
 
 static void check_interrupt (fn_compiler *fc)
@@ -1135,9 +1136,10 @@ static void emit_call (fn_compiler *fc, uint32_t func, uint32_t base)
 }
 
 /* call_indirect [op, table, type, base, index]. Fast path, all in line: the element is a
- * function of this instance (so compiled) whose type is the very type the instruction names;
- * anything else (other instances, host functions, equal types under another index, and
- * every trap) takes jit_call_indirect, which checks in the interpreter's order. */
+ * function of this instance (so compiled) whose type has the canonical signature id of the
+ * type the instruction names (one compare, whatever type index either side used); anything
+ * else (other instances, host functions, types without an id, and every trap) takes
+ * jit_call_indirect, which checks in the interpreter's order. */
 static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
 {
   x64_buf *b = fc->b;
@@ -1156,9 +1158,15 @@ static void emit_call_indirect (fn_compiler *fc, const uint32_t *w)
   slow[nslow++] = x64_jcc (b, CC_E);
   x64_alu_rm (b, ALU_CMP, true, INST, x64_at (RAX, offsetof (wasm_func, inst)));
   slow[nslow++] = x64_jcc (b, CC_NE);
-  x64_mov_ri (b, RDX, (uint64_t) (uintptr_t) &fc->m->types[w[2]]);
-  x64_alu_rm (b, ALU_CMP, true, RDX, x64_at (RAX, offsetof (wasm_func, type)));
-  slow[nslow++] = x64_jcc (b, CC_NE);
+  const uint32_t sig = fc->m->types[w[2]].sig_id;
+  if (sig)
+    {
+      x64_load (b, W_64, RDX, x64_at (RAX, offsetof (wasm_func, type)));
+      x64_alu_mi (b, ALU_CMP, false, x64_at (RDX, offsetof (functype_t, sig_id)), (int32_t) sig);
+      slow[nslow++] = x64_jcc (b, CC_NE);
+    }
+  else
+    slow[nslow++] = x64_jmp (b); /* a type without an id: the helper compares the types */
   check_interrupt (fc);
   depth_enter (fc);
   x64_load (b, W_64, RAX, x64_at (RAX, offsetof (wasm_func, code)));
@@ -1315,7 +1323,7 @@ static bool emit_instr (fn_compiler *fc)
   switch (id)
     {
     case OP_unreachable:
-      fixup_add (&fc->traps[WASM_TRAP_UNREACHABLE], x64_jmp (b), 0);
+      fixup_add (&fc->traps[WASM_TRAP_UNREACHABLE], x64_jmp (b), fc->at);
       return true;
     case OP_jump:
       branch (fc, -1, target_of (fc, 1));
@@ -1656,6 +1664,7 @@ static void emit_body (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
   const code_t *code = fc->code;
+  fc->at = JIT_PROLOGUE_WORD;
   emit_prologue (fc);
   fc->left_slot = NONE;
   cache_clear (fc);
@@ -1709,6 +1718,7 @@ static int compile_body (fn_compiler *fc)
 {
   x64_buf *b = fc->b;
   const code_t *code = fc->code;
+  const uint32_t start = (uint32_t) b->len; /* the pc map's offsets count from here */
   for (uint32_t at = 0; at < code->nwords;)
     {
       uint32_t len = op_length (code->words + at);
@@ -1734,7 +1744,7 @@ static int compile_body (fn_compiler *fc)
    * register a cache; its code is dropped. */
   if (!external && compute_loop_depth (fc))
     {
-      size_t start = b->len, ncalls = fc->calls->n;
+      size_t ncalls = fc->calls->n;
       memset (fc->slot_flags, 0, fc->nslots);
       memset (fc->weight_int, 0, fc->nslots * sizeof *fc->weight_int);
       memset (fc->weight_float, 0, fc->nslots * sizeof *fc->weight_float);
@@ -1760,20 +1770,32 @@ static int compile_body (fn_compiler *fc)
         return -1;
       x64_patch_rel32 (b, fc->jumps.v[i].at, fc->native[t]);
     }
+  for (uint32_t at = 0; at < code->nwords; at++)
+    if (fc->native[at] != NONE)
+      jit_pcmap_add (fc->jm, fc->native[at] - start, at);
+  /* Per trap kind one stub calling jit_raise; every site reaches it by a call of its own, so
+   * the return address names the site and the rsp above it the compiled callers. */
   for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
     {
       fixups *t = &fc->traps[kind];
       if (!t->n)
         continue;
-      for (size_t i = 0; i < t->n; i++)
-        x64_patch_rel32 (b, t->v[i].at, b->len);
+      size_t stub = b->len;
       x64_mov_rr (b, true, RDI, CTX);
       x64_mov_rr (b, true, RSI, INST);
       x64_mov_ri (b, RDX, kind);
       x64_mov_ri (b, RCX, fc->func_index);
+      x64_load (b, W_64, R8, x64_at (RSP, 0));
+      x64_lea (b, R9, x64_at (RSP, 8));
       x64_alu_ri (b, ALU_AND, true, RSP, -16);
       x64_mov_ri (b, RAX, (uint64_t) (uintptr_t) jit_raise);
       x64_call_r (b, RAX);
+      for (size_t i = 0; i < t->n; i++)
+        {
+          x64_patch_rel32 (b, t->v[i].at, b->len);
+          jit_pcmap_add (fc->jm, (uint32_t) (b->len - start), t->v[i].target);
+          x64_patch_rel32 (b, x64_call (b), stub);
+        }
     }
   bool oom = fc->oom || fc->jumps.oom;
   for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
@@ -1803,6 +1825,7 @@ static int slot_tables_reserve (x64_scratch *s, uint32_t n)
 
 static void stubs_free (jit_module *jm)
 {
+  jit_pcmap_free (&jm->pcmap);
   for (stub_block *s = jm->stubs, *next; s; s = next)
     {
       next = s->next;
@@ -1860,7 +1883,9 @@ int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_in
                      .native = s->native, .is_target = s->is_target, .calls = calls, .loop_depth = s->loop_depth,
                      .nslots = code->frame_slots, .pin = s->pin, .slot_flags = s->slot_flags,
                      .weight_int = s->weight_int, .weight_float = s->weight_float };
+  jit_pcmap_begin (jm, func_index - m->nimported_funcs);
   int rc = compile_body (&fc);
+  jit_pcmap_end (jm, rc == 0);
   free (fc.jumps.v);
   for (uint32_t k = 0; k <= WASM_TRAP_EXIT; k++)
     free (fc.traps[k].v);
@@ -1898,7 +1923,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
   x64_scratch scratch = { 0 };
   int rc = -2;
   if (!jm || !(jm->func_start = calloc (ndefined + 1, sizeof *jm->func_start))
-      || !(jm->placed_func = calloc (ndefined + 1, sizeof *jm->placed_func)))
+      || !(jm->placed_func = calloc (ndefined + 1, sizeof *jm->placed_func)) || jit_pcmap_init (jm, ndefined) < 0)
     goto out;
   size_t words = 0;
   for (uint32_t i = 0; i < ndefined; i++)
@@ -1914,7 +1939,7 @@ int jit_compile_module (wasm_module *m, wasm_error *err)
       jm->placed_func[i] = i;
     }
   rc = -2;
-  if (b.oom || calls.oom)
+  if (b.oom || calls.oom || jm->pcmap.oom)
     goto out;
   for (size_t i = 0; i < calls.n; i++)
     x64_patch_rel32 (&b, calls.v[i].at, jm->func_start[calls.v[i].target - m->nimported_funcs]);

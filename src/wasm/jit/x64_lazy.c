@@ -100,7 +100,7 @@ int jit_lazy_prepare (wasm_module *m, wasm_error *err)
   struct jit_lazy *jl = calloc (1, sizeof *jl);
   x64_buf b = { 0 };
   if (!jm || !jl || !(jm->func_start = calloc (n + 1, sizeof *jm->func_start))
-      || !(jm->placed_func = calloc (n + 1, sizeof *jm->placed_func)))
+      || !(jm->placed_func = calloc (n + 1, sizeof *jm->placed_func)) || jit_pcmap_init (jm, n) < 0)
     goto fail;
   jm->lazy = jl;
   pthread_mutex_init (&jl->lock, NULL);
@@ -147,6 +147,7 @@ fail:
   if (jm)
     {
       jm->lazy = NULL;
+      jit_pcmap_free (&jm->pcmap);
       free (jm->func_start);
       free (jm->placed_func);
       free (jm);

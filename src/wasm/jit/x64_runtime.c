@@ -86,40 +86,72 @@ int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame)
 
 /* ---- Helpers --------------------------------------------------------------------------- */
 
-void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index)
+void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func_index, const uint8_t *site,
+                uintptr_t sp)
 {
-  trap_set (ctx->trap, (wasm_trap_kind) kind, inst->funcs[func_index], NULL);
+  wasm_func *named = inst->funcs[func_index];
+  if (jit_code_word (inst, site - 1) == JIT_PROLOGUE_WORD)
+    {
+      wasm_func *caller = jit_prologue_caller (ctx, inst, sp);
+      if (caller)
+        named = caller;
+    }
+  trap_set (ctx->trap, (wasm_trap_kind) kind, named, NULL);
+  jit_backtrace (ctx, inst, site, false, sp);
   unwind (ctx);
 }
 
+/* The trap of an instruction the interpreter ran has the stub for its only frame: the
+ * compiled frames replace it. */
 void jit_interp_op (exec_ctx *ctx, wasm_instance *inst, slot_t *fp, const code_t *stub, uint32_t func_index)
 {
+  const uint8_t *pc = __builtin_return_address (0);
+  const uintptr_t sp = ctx->jit_sp;
   const wasm_func *real = inst->funcs[func_index];
   wasm_func f = { .store = ctx->store, .type = real->type, .inst = inst, .code = stub, .index = func_index };
   wasm_func *saved = ctx->current;
+  ctx->jit_op_pc = pc;
   int rc = exec_guarded (ctx, &f, fp);
+  ctx->jit_op_pc = NULL;
   ctx->current = saved;
   if (rc < 0)
-    unwind (ctx);
+    {
+      if (ctx->trap)
+        ctx->trap->nframes = ctx->trap->frames_omitted = 0;
+      jit_backtrace (ctx, inst, pc, false, sp);
+      unwind (ctx);
+    }
+}
+
+__attribute__ ((noreturn)) static void trap_at (exec_ctx *ctx, wasm_trap_kind kind, wasm_instance *inst,
+                                                const uint8_t *pc, uintptr_t sp, const char *message)
+{
+  trap_set (ctx->trap, kind, jit_code_func (inst, pc - 1), message);
+  jit_backtrace (ctx, inst, pc, false, sp);
+  unwind (ctx);
 }
 
 /* A call the code does not make directly: host functions, functions of other instances, and
- * functions of modules that were not compiled. The caller checked the interruption flag. */
-static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, slot_t *fp)
+ * functions of modules that were not compiled, from the compiled code at pc (a return
+ * address) whose rsp is sp. The caller checked the interruption flag. */
+static void call_func (exec_ctx *ctx, wasm_instance *inst, const uint8_t *pc, uintptr_t sp, wasm_func *callee,
+                       slot_t *fp)
 {
   wasm_store *store = ctx->store;
   if (callee->host)
     {
       if (exec_call_host (ctx, callee, inst, fp) < 0)
-        unwind (ctx);
+        {
+          jit_backtrace (ctx, inst, pc, false, sp);
+          unwind (ctx);
+        }
       return;
     }
   const code_t *code = callee->code;
   if (store->depth >= store->limits.max_call_depth || fp + code->frame_slots > store->stack_end)
-    {
-      trap_set (ctx->trap, WASM_TRAP_CALL_STACK_EXHAUSTED, callee, NULL);
-      unwind (ctx);
-    }
+    trap_at (ctx, WASM_TRAP_CALL_STACK_EXHAUSTED, inst, pc, sp, NULL); /* names the caller, as the interpreter */
+  jit_link link = { .prev = ctx->jit_links, .inst = inst, .pc = pc, .sp = sp };
+  ctx->jit_links = &link;
   store->depth++;
   wasm_func *saved = ctx->current;
   ctx->current = callee;
@@ -129,81 +161,73 @@ static void call_func (exec_ctx *ctx, wasm_instance *inst, wasm_func *callee, sl
       trampoline (ctx, callee->inst, fp, code->jit_entry, memory_base (callee->inst), store);
     }
   else if (exec_guarded (ctx, callee, fp) < 0)
-    unwind (ctx);
+    {
+      jit_backtrace_callers (ctx); /* after the interpreted callee's own frames */
+      unwind (ctx);
+    }
   ctx->current = saved;
+  ctx->jit_links = link.prev;
   store->depth--;
 }
 
 void jit_call (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t func_index)
 {
-  call_func (ctx, inst, inst->funcs[func_index], callee_fp);
+  call_func (ctx, inst, __builtin_return_address (0), ctx->jit_sp, inst->funcs[func_index], callee_fp);
 }
 
 void jit_call_indirect (exec_ctx *ctx, wasm_instance *inst, slot_t *callee_fp, uint32_t table, uint32_t type,
                         uint32_t index)
 {
+  const uint8_t *pc = __builtin_return_address (0);
+  const uintptr_t sp = ctx->jit_sp;
   wasm_table *t = inst->tables[table];
-  wasm_func *caller = ctx->current;
   if (index >= t->size)
-    {
-      trap_set (ctx->trap, WASM_TRAP_TABLE_OUT_OF_BOUNDS, caller, "undefined element");
-      unwind (ctx);
-    }
+    trap_at (ctx, WASM_TRAP_TABLE_OUT_OF_BOUNDS, inst, pc, sp, "undefined element");
   wasm_func *callee = t->elems[index];
   if (!callee)
-    {
-      trap_set (ctx->trap, WASM_TRAP_UNINITIALIZED_ELEMENT, caller, NULL);
-      unwind (ctx);
-    }
+    trap_at (ctx, WASM_TRAP_UNINITIALIZED_ELEMENT, inst, pc, sp, NULL);
   if (!functype_equal (callee->type, &inst->module->types[type]))
-    {
-      trap_set (ctx->trap, WASM_TRAP_INDIRECT_CALL_MISMATCH, caller, NULL);
-      unwind (ctx);
-    }
+    trap_at (ctx, WASM_TRAP_INDIRECT_CALL_MISMATCH, inst, pc, sp, NULL);
   if (atomic_load_explicit (&ctx->store->interrupt, memory_order_relaxed))
-    {
-      trap_set (ctx->trap, WASM_TRAP_INTERRUPTED, caller, NULL);
-      unwind (ctx);
-    }
-  call_func (ctx, inst, callee, callee_fp);
+    trap_at (ctx, WASM_TRAP_INTERRUPTED, inst, pc, sp, NULL);
+  call_func (ctx, inst, pc, sp, callee, callee_fp);
 }
 
 /* ---- Faults ---------------------------------------------------------------------------- */
 
 /* r13 holds the instance while compiled code runs; trust it only if it is an instance of a
- * store executing on this thread and the PC lies in that instance's module code. */
-wasm_func *jit_fault_func (exec_ctx *ctx, void *ucontext)
+ * store executing on this thread and the PC lies in that instance's module code. A fault in
+ * an instruction the interpreter runs for compiled code is reported from its call. */
+bool jit_fault_trap (exec_ctx *ctx, wasm_trap_kind kind, void *ucontext)
 {
 #if defined(__x86_64__)
+  if (ctx->jit_op_pc && ctx->current)
+    {
+      trap_set (ctx->trap, kind, ctx->current, NULL);
+      jit_backtrace (ctx, ctx->current->inst, ctx->jit_op_pc, false, ctx->jit_sp);
+      return true;
+    }
   const ucontext_t *uc = ucontext;
   uint8_t *pc = (uint8_t *) uc->uc_mcontext.gregs[REG_RIP];
   void *r13 = (void *) uc->uc_mcontext.gregs[REG_R13];
-  for (; ctx; ctx = ctx->prev)
+  for (exec_ctx *c = ctx; c; c = c->prev)
     {
-      wasm_store *s = ctx->store;
+      wasm_store *s = c->store;
       for (size_t i = 0; i < s->nobjects; i++)
         {
           if (s->object_kinds[i] != OBJ_INSTANCE || s->objects[i] != r13)
             continue;
-          wasm_instance *inst = r13;
-          const jit_module *jm = inst->module->jit;
-          if (!jm || pc < jm->code || pc >= jm->code + __atomic_load_n (&jm->code_size, __ATOMIC_ACQUIRE))
-            return NULL;
-          uint32_t off = (uint32_t) (pc - jm->code), lo = 0;
-          uint32_t n = __atomic_load_n (&jm->nplaced, __ATOMIC_ACQUIRE), hi = n;
-          while (hi - lo > 1)
-            {
-              uint32_t mid = lo + (hi - lo) / 2;
-              if (jm->func_start[mid] <= off)
-                lo = mid;
-              else
-                hi = mid;
-            }
-          return n ? inst->funcs[inst->module->nimported_funcs + jm->placed_func[lo]] : NULL;
+          wasm_func *f = jit_code_func (r13, pc);
+          if (!f)
+            return false;
+          trap_set (ctx->trap, kind, f, NULL);
+          jit_backtrace (ctx, r13, pc, true, (uintptr_t) uc->uc_mcontext.gregs[REG_RSP]);
+          return true;
         }
     }
 #endif
   (void) ctx;
+  (void) kind;
   (void) ucontext;
-  return NULL;
+  return false;
 }
