@@ -40,6 +40,44 @@ static int64_t offset_of (const code_t *code, const uint32_t *ip)
   return found;
 }
 
+void backtrace_word_offsets (const code_t *code, uint32_t *out)
+{
+  const uint8_t *p = code->offsets, *end = p + code->offsets_len;
+  uint32_t word = 0, offset = 0, next_word = 0, next_offset = UINT32_MAX;
+  bool more = p < end;
+  if (more)
+    next_word = get_leb (&p, end), next_offset = get_leb (&p, end);
+  uint32_t current = UINT32_MAX; /* no pair yet: unknown */
+  for (word = 0; word < code->nwords; word++)
+    {
+      while (more && next_word <= word)
+        {
+          offset += next_offset;
+          current = offset;
+          more = p < end;
+          if (more)
+            next_word += get_leb (&p, end), next_offset = get_leb (&p, end);
+        }
+      out[word] = current;
+    }
+}
+
+void backtrace_add_frame_at (wasm_trap *trap, const wasm_func *func, int64_t offset)
+{
+  if (!func)
+    return;
+  if (trap->nframes == WASM_TRAP_MAX_FRAMES)
+    {
+      trap->frames_omitted++;
+      return;
+    }
+  trap->frames[trap->nframes++] = (wasm_frame){
+    .module = func->inst->module,
+    .func_index = func->index,
+    .offset = offset,
+  };
+}
+
 void backtrace_add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip)
 {
   if (!func || !func->code)

@@ -2169,14 +2169,21 @@ int compile_function (wasm_module *m, uint32_t func_index, compile_mode mode, co
   if (mode == COMPILE_VALIDATE)
     goto out;
   out->nwords = c.n;
+  size_t map_len = encode_offsets (&c, NULL);
   if (mode == COMPILE_TEMPORARY)
     {
+      /* The offset map is the caller's to free: the compiler copies it into its pc map. */
+      uint8_t *map = malloc (map_len ? map_len : 1);
+      if (!map)
+        {
+          rc = module_error (err, WASM_ERR_RESOURCE, "out of memory");
+          goto out;
+        }
       out->words = c.code;
-      out->offsets = NULL;
-      out->offsets_len = 0;
+      out->offsets = map;
+      out->offsets_len = (uint32_t) encode_offsets (&c, map);
       goto out;
     }
-  size_t map_len = encode_offsets (&c, NULL);
   out->words = module_code_alloc (m, (c.n ? c.n : 1) + (map_len + 3) / 4);
   if (!out->words)
     {

@@ -288,6 +288,10 @@ void backtrace_capture (wasm_trap *trap, const wasm_func *func, const uint32_t *
                         const call_frame *top, const call_frame *entry);
 /* Append one frame: func at ip (NULL: offset unknown). */
 void backtrace_add_frame (wasm_trap *trap, const wasm_func *func, const uint32_t *ip);
+/* A frame whose module offset is already known (-1: unknown); compiled code's pc map. */
+void backtrace_add_frame_at (wasm_trap *trap, const wasm_func *func, int64_t offset);
+/* out[w] = the module offset of register-code word w (UINT32_MAX: none), for the compiler. */
+void backtrace_word_offsets (const code_t *code, uint32_t *out);
 /* The most likely interpreter ip among a faulting thread's registers (ucontext), or NULL. */
 const uint32_t *backtrace_ip_from_context (const wasm_func *func, const void *ucontext);
 void signals_install (void);
@@ -319,7 +323,8 @@ typedef struct compile_scratch {
 
 /* What compile_function makes of a body besides validating it: only the frame layout
  * (lazy loading), code owned by the module, or code in the scratch buffers that lives until
- * their next use (without backtrace offsets: for the compiler tier, which keeps none). */
+ * their next use, with a malloc'd offset map the caller frees (for the compiler tier, which
+ * keeps no register code). */
 typedef enum compile_mode { COMPILE_VALIDATE, COMPILE_KEEP, COMPILE_TEMPORARY } compile_mode;
 
 /* Validate (and translate, per mode) the body of defined function `func_index`, found

@@ -237,6 +237,7 @@ static void quick_check_agrees (void)
               printf ("#   module %zu func %u: frame %u, compile.c %u\n", i, f, fast.frame_slots, full.frame_slots);
               disagree++;
             }
+          free ((void *) full.offsets);
         }
       wasm_module_delete (m);
     }

@@ -11,8 +11,9 @@
 
 #include "wasm/internal.h"
 
-/* Which register-code instruction each stretch of a function's machine code belongs to:
- * delta-encoded (native offset, word) pairs, native offsets ascending (x64_frames.c). */
+/* Which Wasm instruction each stretch of a function's machine code belongs to: delta-encoded
+ * (native offset, module offset) pairs, native offsets ascending (x64_frames.c). Module
+ * offsets, not register-code words: a lazily compiled function keeps no register code. */
 typedef struct jit_pcmap {
   struct jit_pcmap_func { const uint8_t *bytes; size_t len; } *funcs; /* per defined function,
                                                   published once its code is compiled */
@@ -68,16 +69,18 @@ int jit_run (exec_ctx *ctx, wasm_func *func, slot_t *frame);
 bool jit_fault_trap (exec_ctx *ctx, wasm_trap_kind kind, void *ucontext);
 
 /* Backtraces of compiled code (x64_frames.c). Building the pc map of defined function func:
- * begin, then add (offset from the function's start, word) with offsets ascending. */
+ * begin, then add (offset from the function's start, module offset or JIT_PROLOGUE_WORD /
+ * JIT_NO_WORD) with native offsets ascending. */
 int jit_pcmap_init (jit_module *jm, uint32_t ndefined);
 void jit_pcmap_begin (jit_module *jm, uint32_t func);
-void jit_pcmap_add (jit_module *jm, uint32_t native, uint32_t word);
+void jit_pcmap_add (jit_module *jm, uint32_t native, uint32_t offset);
 /* The function compiled: publish its map (ok), or drop it. */
 void jit_pcmap_end (jit_module *jm, bool ok);
 void jit_pcmap_free (jit_pcmap *pm);
-/* The function whose machine code holds pc, and the instruction (JIT_NO_WORD if none). */
+/* The function whose machine code holds pc, and the module offset of its instruction
+ * (JIT_PROLOGUE_WORD in a prologue, JIT_NO_WORD if unknown). */
 wasm_func *jit_code_func (const wasm_instance *inst, const uint8_t *pc);
-uint32_t jit_code_word (const wasm_instance *inst, const uint8_t *pc);
+uint32_t jit_code_offset (const wasm_instance *inst, const uint8_t *pc);
 /* Append to ctx->trap the compiled frames: the code at pc (the faulting instruction if exact,
  * else a return address), then the compiled callers whose return addresses start at sp, and
  * on through ctx->jit_links. */

@@ -42,6 +42,7 @@ typedef struct fixups { fixup *v; size_t n, cap; bool oom; } fixups;
 typedef struct x64_scratch {
   uint32_t *native;
   uint8_t *is_target, *loop_depth;
+  uint32_t *word_offset;
   uint32_t cap;
   int8_t *pin;              /* the slot tables (x64_compile.c's slot pinning) */
   uint8_t *slot_flags;

@@ -129,6 +129,7 @@ typedef struct fn_compiler {
   uint64_t *weight_int, *weight_float;
   uint8_t *slot_flags;      /* SLOT_IN_MEMORY, SLOT_WRITTEN */
   uint8_t *loop_depth;      /* per word */
+  uint32_t *word_offset;    /* per word: its module offset, for the pc map */
 } fn_compiler;
 
 /* ---- Slots ------------------------------------------------------------------------------
@@ -1770,9 +1771,12 @@ static int compile_body (fn_compiler *fc)
         return -1;
       x64_patch_rel32 (b, fc->jumps.v[i].at, fc->native[t]);
     }
+  /* The pc map holds module offsets, not words: a lazily compiled function keeps no
+   * register code to look them up in later. */
+  backtrace_word_offsets (code, fc->word_offset);
   for (uint32_t at = 0; at < code->nwords; at++)
     if (fc->native[at] != NONE)
-      jit_pcmap_add (fc->jm, fc->native[at] - start, at);
+      jit_pcmap_add (fc->jm, fc->native[at] - start, fc->word_offset[at]);
   /* Per trap kind one stub calling jit_raise; every site reaches it by a call of its own, so
    * the return address names the site and the rsp above it the compiled callers. */
   for (uint32_t kind = 0; kind <= WASM_TRAP_EXIT; kind++)
@@ -1793,7 +1797,8 @@ static int compile_body (fn_compiler *fc)
       for (size_t i = 0; i < t->n; i++)
         {
           x64_patch_rel32 (b, t->v[i].at, b->len);
-          jit_pcmap_add (fc->jm, (uint32_t) (b->len - start), t->v[i].target);
+          uint32_t w = t->v[i].target;
+          jit_pcmap_add (fc->jm, (uint32_t) (b->len - start), w < code->nwords ? fc->word_offset[w] : w);
           x64_patch_rel32 (b, x64_call (b), stub);
         }
     }
@@ -1863,10 +1868,12 @@ int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_in
       free (s->native);
       free (s->is_target);
       free (s->loop_depth);
+      free (s->word_offset);
       s->native = malloc (s->cap * sizeof *s->native);
       s->is_target = malloc (s->cap);
       s->loop_depth = malloc (s->cap);
-      if (!s->native || !s->is_target || !s->loop_depth)
+      s->word_offset = malloc (s->cap * sizeof *s->word_offset);
+      if (!s->native || !s->is_target || !s->loop_depth || !s->word_offset)
         {
           s->cap = 0;
           return -2;
@@ -1880,7 +1887,7 @@ int x64_compile_function (const wasm_module *m, jit_module *jm, uint32_t func_in
     x64_byte (b, 0xcc);
   *start = b->len;
   fn_compiler fc = { .b = b, .m = m, .jm = jm, .func_index = func_index, .code = code,
-                     .native = s->native, .is_target = s->is_target, .calls = calls, .loop_depth = s->loop_depth,
+                     .native = s->native, .is_target = s->is_target, .calls = calls, .loop_depth = s->loop_depth, .word_offset = s->word_offset,
                      .nslots = code->frame_slots, .pin = s->pin, .slot_flags = s->slot_flags,
                      .weight_int = s->weight_int, .weight_float = s->weight_float };
   jit_pcmap_begin (jm, func_index - m->nimported_funcs);
@@ -1899,6 +1906,7 @@ void x64_scratch_free (x64_scratch *s)
   free (s->native);
   free (s->is_target);
   free (s->loop_depth);
+  free (s->word_offset);
   free (s->pin);
   free (s->slot_flags);
   free (s->weight_int);

@@ -106,8 +106,8 @@ void jit_pcmap_add (jit_module *jm, uint32_t native, uint32_t word)
   pm->last_word = word;
 }
 
-/* The word of the entry at or before native offset `at` of defined function `func`. */
-static uint32_t pcmap_word (const jit_module *jm, uint32_t func, uint32_t at)
+/* The module offset of the entry at or before native offset `at` of defined function `func`. */
+static uint32_t pcmap_offset (const jit_module *jm, uint32_t func, uint32_t at)
 {
   const jit_pcmap *pm = &jm->pcmap;
   if (!pm->funcs || func >= pm->nfuncs)
@@ -161,12 +161,12 @@ wasm_func *jit_code_func (const wasm_instance *inst, const uint8_t *pc)
   return placed_at (inst, pc, &func, &start) ? inst->funcs[inst->module->nimported_funcs + func] : NULL;
 }
 
-uint32_t jit_code_word (const wasm_instance *inst, const uint8_t *pc)
+uint32_t jit_code_offset (const wasm_instance *inst, const uint8_t *pc)
 {
   uint32_t func, start;
   if (!placed_at (inst, pc, &func, &start))
     return JIT_NO_WORD;
-  return pcmap_word (inst->module->jit, func, (uint32_t) (pc - inst->module->jit->code) - start);
+  return pcmap_offset (inst->module->jit, func, (uint32_t) (pc - inst->module->jit->code) - start);
 }
 
 /* The frame of the compiled code at pc: the instruction there (exact), or the one a return
@@ -177,10 +177,10 @@ static void add_frame (wasm_trap *trap, const wasm_instance *inst, const uint8_t
   if (!exact)
     pc--;
   wasm_func *f = jit_code_func (inst, pc);
-  uint32_t word = jit_code_word (inst, pc);
-  if (!f || word == JIT_PROLOGUE_WORD)
+  uint32_t offset = jit_code_offset (inst, pc);
+  if (!f || offset == JIT_PROLOGUE_WORD)
     return;
-  backtrace_add_frame (trap, f, word < f->code->nwords ? f->code->words + word : NULL);
+  backtrace_add_frame_at (trap, f, offset == JIT_NO_WORD ? -1 : (int64_t) offset);
 }
 
 /* The compiled callers whose return addresses start at sp, and on through the links. */

@@ -257,6 +257,8 @@ static const void *compile_once (wasm_module *m, uint32_t i)
           && x64_compile_function (m, jm, m->nimported_funcs + i, code, &jl->buf, &jl->calls, &jl->x64, &start) == 0
           && !jl->buf.oom && !jl->calls.oom)
         entry = place (m, jm, i, start);
+      if (rc == 0 && code == &tmp)
+        free ((void *) tmp.offsets);
     }
   pthread_mutex_unlock (&jl->lock);
   return entry;

@@ -90,7 +90,7 @@ void jit_raise (exec_ctx *ctx, wasm_instance *inst, uint32_t kind, uint32_t func
                 uintptr_t sp)
 {
   wasm_func *named = inst->funcs[func_index];
-  if (jit_code_word (inst, site - 1) == JIT_PROLOGUE_WORD)
+  if (jit_code_offset (inst, site - 1) == JIT_PROLOGUE_WORD)
     {
       wasm_func *caller = jit_prologue_caller (ctx, inst, sp);
       if (caller)
